@@ -1,0 +1,20 @@
+# The README's commands. `make test` is what CI runs.
+.PHONY: setup run test build schemas clean
+
+setup:
+	./scripts/setup.sh
+
+run:
+	./scripts/dev-cluster.sh
+
+build: setup
+	swift build --build-tests
+
+schemas:
+	python3 Config/schemas/check.py
+
+test: build schemas
+	swift test
+
+clean:
+	rm -rf .build .run

@@ -1,0 +1,87 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One core library shared by every worker, one small domain module per worker, thin executables
+/// and a C system-library target for librdkafka (see README "Architecture").
+let package = Package(
+    name: "PostPurchase",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PostPurchaseCore", targets: ["PostPurchaseCore"]),
+        .library(name: "PostPurchaseTesting", targets: ["PostPurchaseTesting"]),
+        .executable(name: "tracking-worker", targets: ["TrackingWorkerMain"]),
+        .executable(name: "followup-worker", targets: ["FollowupWorkerMain"]),
+        .executable(name: "returns-worker", targets: ["ReturnsWorkerMain"]),
+        .executable(name: "loyalty-worker", targets: ["LoyaltyWorkerMain"]),
+        .executable(name: "postpurchase", targets: ["PostPurchaseCLI"]),
+        .executable(name: "postpurchase-echo-worker", targets: ["EchoWorkerMain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "PostPurchaseCore",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "PostPurchaseTesting",
+            dependencies: ["PostPurchaseCore"]
+        ),
+        .executableTarget(
+            name: "TrackingWorkerMain",
+            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "FollowupWorkerMain",
+            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "ReturnsWorkerMain",
+            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "LoyaltyWorkerMain",
+            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "PostPurchaseCLI",
+            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // A tiny worker used by the integration tests that kill and restart a real process.
+        .executableTarget(
+            name: "EchoWorkerMain",
+            dependencies: ["PostPurchaseCore", "PostPurchaseTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/EchoWorkerMain"
+        ),
+        .testTarget(
+            name: "PostPurchaseCoreTests",
+            dependencies: ["PostPurchaseCore", "PostPurchaseTesting"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["PostPurchaseCore", "PostPurchaseTesting"]
+        ),
+    ]
+)

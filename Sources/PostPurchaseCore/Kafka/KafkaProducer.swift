@@ -1,0 +1,209 @@
+import CRdKafka
+import Foundation
+import Logging
+
+/// The outcome of publishing one record.
+public struct DeliveryReport: Sendable {
+    /// Offset the broker gave the record, when it was acknowledged.
+    public var offset: Int64?
+    public var partition: Int32
+    /// Why it was not acknowledged (`nil` when it was).
+    public var error: KafkaError?
+}
+
+/// Per-send bookkeeping written by the delivery-report callback.
+final class DeliveryBook {
+    var reports: [DeliveryReport?] = []
+    var pending = 0
+}
+
+/// An idempotent producer (`acks=all`) whose ``send(_:)`` returns only when the broker has
+/// acknowledged (or definitely failed) every record.
+///
+/// Not `Sendable`: a single thread owns it, and delivery reports are served on that thread
+/// inside `rd_kafka_flush`, which keeps the bookkeeping free of locks.
+public final class KafkaProducer {
+    private let handle: OpaquePointer
+    private let context: Unmanaged<ClientContext>
+    private let logger: Logger
+    private var partitionCounts: [String: Int32] = [:]
+    /// Reused scratch memory for the C strings and bytes of one record (see ``produce(_:index:)``).
+    private var arena: [UInt8] = []
+
+    /// Creates a producer with idempotence and `acks=all` on top of `properties`.
+    public init(properties: [String: String], logger: Logger) throws {
+        var properties = properties
+        properties["enable.idempotence"] = "true"
+        properties["acks"] = "all"
+        properties["log.queue"] = "false"
+        if properties["linger.ms"] == nil { properties["linger.ms"] = "5" }
+        self.logger = logger
+        let context = ClientContext(logger: logger, rebalanceListener: nil)
+        context.deliveries = DeliveryBook()
+        let conf = try RDKafkaConfig.make(properties, operation: "configure producer")
+        let unmanaged = Unmanaged.passRetained(context)
+        rd_kafka_conf_set_opaque(conf, unmanaged.toOpaque())
+        rd_kafka_conf_set_log_cb(conf, clientLogTrampoline)
+        rd_kafka_conf_set_error_cb(conf, clientErrorTrampoline)
+        rd_kafka_conf_set_dr_msg_cb(conf, deliveryTrampoline)
+        var errorBuffer = [CChar](repeating: 0, count: 512)
+        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorBuffer, errorBuffer.count) else {
+            rd_kafka_conf_destroy(conf)
+            unmanaged.release()
+            throw KafkaError.client(RDKafkaConfig.message(errorBuffer), operation: "create producer")
+        }
+        self.handle = handle
+        self.context = unmanaged
+    }
+
+    deinit {
+        _ = rd_kafka_flush(handle, 5_000)
+        rd_kafka_destroy(handle)
+        context.release()
+    }
+
+    /// Publishes `records` and waits for every delivery report.
+    ///
+    /// Returns one report per record, in order. Waits as long as librdkafka keeps retrying
+    /// (`message.timeout.ms`); `progress` is called about once a second while waiting, so a long
+    /// broker outage is visible in the logs.
+    public func send(_ records: [KafkaOutboundRecord], progress: ((Int) -> Void)? = nil) throws -> [DeliveryReport] {
+        guard !records.isEmpty else { return [] }
+        let book = context.takeUnretainedValue().deliveries!
+        book.reports = Array(repeating: nil, count: records.count)
+        book.pending = records.count
+        for (index, record) in records.enumerated() {
+            while true {
+                let error = produce(record, index: index)
+                guard let error else { break }
+                if error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue {
+                    rd_kafka_poll(handle, 50)
+                    continue
+                }
+                book.reports[index] = DeliveryReport(offset: nil, partition: record.partition, error: error)
+                book.pending -= 1
+                break
+            }
+        }
+        var waited = 0
+        while book.pending > 0 {
+            _ = rd_kafka_flush(handle, 1_000)
+            if book.pending > 0 {
+                waited += 1
+                progress?(book.pending)
+                if let fatal = fatalError() { throw fatal }
+            }
+        }
+        return book.reports.map { $0! }
+    }
+
+    /// Enqueues one record through `rd_kafka_produceva` (the variadic `producev` cannot be called from Swift).
+    private func produce(_ record: KafkaOutboundRecord, index: Int) -> KafkaError? {
+        // Lay out every C string and byte run in one reused buffer, so a record costs no allocations here.
+        arena.removeAll(keepingCapacity: true)
+        let topicStart = arena.count
+        arena.append(contentsOf: record.topic.utf8); arena.append(0)
+        var headerRanges: [(name: Int, value: Int, size: Int)] = []
+        headerRanges.reserveCapacity(record.headers.count)
+        for header in record.headers {
+            let nameStart = arena.count
+            arena.append(contentsOf: header.name.utf8); arena.append(0)
+            let valueStart = arena.count
+            if let value = header.value { arena.append(contentsOf: value) }
+            headerRanges.append((nameStart, valueStart, header.value?.count ?? -1))
+        }
+        let keyStart = arena.count
+        if let key = record.key { arena.append(contentsOf: key) }
+        return arena.withUnsafeBufferPointer { buffer -> KafkaError? in
+            let base = UnsafeRawPointer(buffer.baseAddress!)
+            var values: [rd_kafka_vu_t] = []
+            values.reserveCapacity(6 + headerRanges.count)
+            var topic = rd_kafka_vu_t()
+            topic.vtype = RD_KAFKA_VTYPE_TOPIC
+            topic.u.cstr = base.advanced(by: topicStart).assumingMemoryBound(to: CChar.self)
+            values.append(topic)
+            var partition = rd_kafka_vu_t()
+            partition.vtype = RD_KAFKA_VTYPE_PARTITION
+            partition.u.i32 = record.partition
+            values.append(partition)
+            var flags = rd_kafka_vu_t()
+            flags.vtype = RD_KAFKA_VTYPE_MSGFLAGS
+            flags.u.i = RD_KAFKA_MSG_F_COPY
+            values.append(flags)
+            var opaque = rd_kafka_vu_t()
+            opaque.vtype = RD_KAFKA_VTYPE_OPAQUE
+            opaque.u.ptr = UnsafeMutableRawPointer(bitPattern: index + 1)
+            values.append(opaque)
+            if let key = record.key {
+                var keyValue = rd_kafka_vu_t()
+                keyValue.vtype = RD_KAFKA_VTYPE_KEY
+                keyValue.u.mem.ptr = UnsafeMutableRawPointer(mutating: base.advanced(by: keyStart))
+                keyValue.u.mem.size = key.count
+                values.append(keyValue)
+            }
+            for range in headerRanges {
+                var header = rd_kafka_vu_t()
+                header.vtype = RD_KAFKA_VTYPE_HEADER
+                header.u.header.name = base.advanced(by: range.name).assumingMemoryBound(to: CChar.self)
+                header.u.header.val = range.size >= 0 ? base.advanced(by: range.value) : nil
+                header.u.header.size = range.size
+                values.append(header)
+            }
+            func enqueue(_ values: [rd_kafka_vu_t]) -> KafkaError? {
+                values.withUnsafeBufferPointer { vus -> KafkaError? in
+                    guard let error = rd_kafka_produceva(handle, vus.baseAddress, vus.count) else { return nil }
+                    return KafkaError(error: error, operation: "produce to \(record.topic)")
+                }
+            }
+            guard let payload = record.value else { return enqueue(values) }
+            return payload.withUnsafeBytes { valueBytes -> KafkaError? in
+                var value = rd_kafka_vu_t()
+                value.vtype = RD_KAFKA_VTYPE_VALUE
+                // An empty Data may have no base address; librdkafka wants a non-null pointer for "".
+                value.u.mem.ptr = UnsafeMutableRawPointer(mutating: valueBytes.baseAddress ?? base)
+                value.u.mem.size = valueBytes.count
+                values.append(value)
+                return enqueue(values)
+            }
+        }
+    }
+
+    /// The number of partitions of `topic`, from cluster metadata (cached).
+    public func partitionCount(of topic: String, timeoutMilliseconds: Int32 = 10_000) throws -> Int32 {
+        if let count = partitionCounts[topic] { return count }
+        let count = try KafkaMetadata.partitionCount(handle: handle, topic: topic, timeoutMilliseconds: timeoutMilliseconds)
+        partitionCounts[topic] = count
+        return count
+    }
+
+    /// Asks the partition leader for the low and high watermarks.
+    public func queryWatermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32 = 10_000) throws -> (low: Int64, high: Int64) {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let error = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: error, operation: "query watermarks of \(partition)") }
+        return (low, high)
+    }
+
+    /// The producer's fatal error, if any (an idempotent producer can hit one; it must then be recreated).
+    public func fatalError() -> KafkaError? {
+        var buffer = [CChar](repeating: 0, count: 512)
+        let code = rd_kafka_fatal_error(handle, &buffer, buffer.count)
+        if code == RD_KAFKA_RESP_ERR_NO_ERROR { return nil }
+        return KafkaError(code: code, operation: "produce", message: RDKafkaConfig.message(buffer), isFatal: true)
+    }
+}
+
+private let deliveryTrampoline: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
+    _, message, opaque in
+    guard let opaque, let message, let book = Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue().deliveries else { return }
+    let index = Int(bitPattern: message.pointee._private) - 1
+    guard index >= 0, index < book.reports.count, book.reports[index] == nil else { return }
+    let m = message.pointee
+    if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+        book.reports[index] = DeliveryReport(offset: m.offset, partition: m.partition, error: nil)
+    } else {
+        book.reports[index] = DeliveryReport(offset: nil, partition: m.partition, error: KafkaError(code: m.err, operation: "deliver"))
+    }
+    book.pending -= 1
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A worker: the topics it reads and how it reacts. The runtime owns polling, decoding,
+/// deduplication, transactions, offsets, the outbox and timers; a worker only decides.
+///
+/// Decisions are a function of (state, event, now): read state through the context, emit outputs
+/// and schedule timers on it, and throw ``EventRejection`` for input that cannot be accepted.
+public protocol Worker: Sendable {
+    /// The worker's name (`tracking-worker`): default group id, store file, `dlq-worker` header.
+    var name: String { get }
+    /// The topics it consumes.
+    var subscriptions: [TopicSubscription] { get }
+    /// The topics it may emit to (partition counts are looked up at start-up).
+    var outputTopics: [TopicName] { get }
+    /// Reacts to one input. Throwing ``EventRejection`` dead-letters the input; any other error
+    /// retries it (``PostPurchaseConfiguration/Runtime/maxHandlerAttempts`` times, then dead-letters).
+    func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome
+    /// Reacts to one of its timers falling due.
+    func fire(_ timer: DurableTimer, context: inout WorkerContext) throws
+}
+
+extension Worker {
+    /// Workers without timers need not implement ``fire(_:context:)``.
+    public func fire(_ timer: DurableTimer, context: inout WorkerContext) throws {}
+}
+
+/// A topic a worker consumes, and how its records are read.
+public struct TopicSubscription: Sendable, Hashable {
+    public var topic: TopicName
+    /// Whether records that are not CloudEvents are handed over raw (the carrier webhooks topic),
+    /// rather than dead-lettered.
+    public var acceptsRawPayloads: Bool
+
+    public init(_ topic: TopicName, acceptsRawPayloads: Bool = false) {
+        self.topic = topic
+        self.acceptsRawPayloads = acceptsRawPayloads
+    }
+}
+
+/// One input for a worker.
+public struct WorkerInput: Sendable {
+    /// The logical topic it came from.
+    public var topic: TopicName
+    /// The Kafka record as read (key, headers, offset).
+    public var record: KafkaRecord
+    /// The decoded CloudEvent; `nil` for raw payloads on topics that accept them.
+    public var event: CloudEvent?
+}
+
+/// What a handler did with an input.
+public enum HandleOutcome: Sendable, Equatable {
+    /// The input changed state or emitted outputs (or was a valid no-op such as a repeated status).
+    case applied
+    /// The input is not for this worker (e.g. an event type it does not handle): skipped and counted.
+    case ignored
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// What a handler sees and changes while it handles one input or timer.
+///
+/// Changes are collected here and applied by the runtime only if the handler returns normally,
+/// so a failing handler leaves no partial state behind.
+public struct WorkerContext {
+    /// The time to decide by (from the injected clock).
+    public let now: Date
+    /// The worker's name, for output sources and ids.
+    public let workerName: String
+    let transaction: any StateTransaction
+    let owner: TopicPartition
+    var entityWrites: [EntityKey: Data?] = [:]
+    var entityWriteOrder: [EntityKey] = []
+    var outputs: [OutgoingEvent] = []
+    var timerChanges: [TimerChange] = []
+
+    struct EntityKey: Hashable {
+        var namespace: String
+        var key: String
+    }
+
+    enum TimerChange {
+        case schedule(DurableTimer)
+        case cancel(String)
+    }
+
+    init(now: Date, workerName: String, transaction: any StateTransaction, owner: TopicPartition) {
+        self.now = now
+        self.workerName = workerName
+        self.transaction = transaction
+        self.owner = owner
+    }
+
+    /// The stored entity of type `T` under `key`, seeing this handler's own earlier writes.
+    public func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T? {
+        let data: Data?
+        if let written = entityWrites[EntityKey(namespace: T.namespace, key: key)] {
+            data = written
+        } else {
+            data = try transaction.entity(namespace: T.namespace, key: key)
+        }
+        guard let data else { return nil }
+        return try CloudEventCodec.decoder.decode(T.self, from: data)
+    }
+
+    /// Entities of type `T` whose key starts with `prefix` (stored ones; this handler's writes applied).
+    public func loadAll<T: StoredEntity>(_ type: T.Type, keyPrefix: String, limit: Int = 1_000) throws -> [(key: String, value: T)] {
+        var merged: [String: Data] = [:]
+        for (key, value) in try transaction.entities(namespace: T.namespace, keyPrefix: keyPrefix, limit: limit) {
+            merged[key] = value
+        }
+        for (entityKey, value) in entityWrites where entityKey.namespace == T.namespace && entityKey.key.hasPrefix(keyPrefix) {
+            merged[entityKey.key] = value
+        }
+        return try merged.keys.sorted().map { key in (key, try CloudEventCodec.decoder.decode(T.self, from: merged[key]!)) }
+    }
+
+    /// Stores `value` under `key` (replacing what was there).
+    public mutating func save<T: StoredEntity>(_ value: T, key: String) throws {
+        record(EntityKey(namespace: T.namespace, key: key), try CloudEventCodec.encoder.encode(value))
+    }
+
+    /// Removes the entity of type `T` under `key`.
+    public mutating func delete<T: StoredEntity>(_ type: T.Type, key: String) {
+        record(EntityKey(namespace: T.namespace, key: key), nil)
+    }
+
+    private mutating func record(_ key: EntityKey, _ data: Data?) {
+        if entityWrites.updateValue(data, forKey: key) == nil { entityWriteOrder.append(key) }
+    }
+
+    /// Publishes `event` once this input's changes are committed.
+    public mutating func emit(_ event: OutgoingEvent) {
+        outputs.append(event)
+    }
+
+    /// Schedules (or moves) the timer `id` to fire at `dueAt`, owned by the current input's partition.
+    public mutating func schedule(timerId id: String, at dueAt: Date, kind: String, payload: Data = Data()) {
+        timerChanges.append(.schedule(DurableTimer(id: id, dueAt: dueAt, kind: kind, payload: payload, owner: owner)))
+    }
+
+    /// Cancels the timer `id` if it exists.
+    public mutating func cancelTimer(id: String) {
+        timerChanges.append(.cancel(id))
+    }
+
+    /// The stored timer `id`, if scheduled (changes by this handler not included).
+    public func timer(id: String) throws -> DurableTimer? {
+        try transaction.timer(id: id)
+    }
+}

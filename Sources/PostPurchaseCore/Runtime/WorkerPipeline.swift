@@ -1,0 +1,471 @@
+import Foundation
+import Logging
+
+/// The loop that runs a worker: poll → decode → dedupe → handle → one store transaction for the
+/// batch (state, idempotency ids, outbox, timers, offsets) → publish and await acks → commit.
+///
+/// It runs on a dedicated thread (see ``PipelineService``), never on Swift's cooperative pool:
+/// every librdkafka and SQLite call here blocks. Because a batch is finished completely before
+/// the next poll, nothing is in flight when librdkafka runs a rebalance callback inside poll.
+final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
+    private let worker: W
+    private let settings: PostPurchaseConfiguration.Runtime
+    private let topics: TopicMap
+    private let store: any StateStore
+    private let clock: any WorkerClock
+    private let health: WorkerHealth
+    private let stop: StopSignal
+    private let logger: Logger
+    private let metrics: WorkerMetrics
+    private let producer: KafkaProducer
+    private let relay: OutboxRelay
+    private var consumer: KafkaConsumer!
+
+    /// Physical input topic → its subscription.
+    private let subscriptions: [String: TopicSubscription]
+    private let deadLetterTopic: String
+    private var partitionCounts: [String: Int32] = [:]
+    /// Next offset to process per owned partition, as stored (`nil`: nothing stored yet).
+    private var positions: [TopicPartition: Int64] = [:]
+    private var owned: [TopicPartition] = []
+    private var needsRecovery: Set<TopicPartition> = []
+    private var failures: [FailureKey: (count: Int, lastError: String)] = [:]
+    private var nextTimerDue: Date?
+    private var nextHousekeeping = Date.distantPast
+    private var nextPrune = Date.distantPast
+
+    private struct FailureKey: Hashable {
+        var partition: TopicPartition
+        var offset: Int64
+    }
+
+    /// A handler failed on a record; the batch is rolled back and tried again.
+    private struct HandlerRetry: Error {
+        var key: FailureKey
+        var error: String
+    }
+
+    /// Another instance moved a partition's stored offset: this batch must not be applied.
+    private struct OffsetFenceConflict: Error {
+        var partition: TopicPartition
+    }
+
+    private struct BatchResult {
+        var nextOffsets: [TopicPartition: Int64] = [:]
+        var outbox: [OutboxRecord] = []
+    }
+
+    init(
+        worker: W, configuration: PostPurchaseConfiguration, store: any StateStore, clock: any WorkerClock,
+        health: WorkerHealth, stop: StopSignal, logger: Logger
+    ) throws {
+        self.worker = worker
+        self.settings = configuration.runtime
+        self.topics = configuration.topics.map
+        self.store = store
+        self.clock = clock
+        self.health = health
+        self.stop = stop
+        var logger = logger
+        logger[metadataKey: LogKey.worker] = "\(worker.name)"
+        self.logger = logger
+        self.metrics = WorkerMetrics(worker: worker.name)
+        var subscriptions: [String: TopicSubscription] = [:]
+        for subscription in worker.subscriptions { subscriptions[configuration.topics.map.physical(subscription.topic)] = subscription }
+        self.subscriptions = subscriptions
+        self.deadLetterTopic = configuration.topics.map.physical(.deadLetters)
+        self.producer = try KafkaProducer(properties: configuration.producerProperties(workerName: worker.name), logger: logger)
+        self.relay = OutboxRelay(
+            store: store, producer: producer, readerProperties: configuration.clientProperties(),
+            metrics: metrics, logger: logger, stop: stop)
+        self.consumer = try KafkaConsumer(
+            properties: configuration.consumerProperties(workerName: worker.name), rebalanceListener: self, logger: logger)
+    }
+
+    /// Runs until ``StopSignal/stop()``; on return the group has been left and offsets committed.
+    func run() throws {
+        defer {
+            consumer.close()
+            health.update { $0.pipelineRunning = false; $0.assignedPartitions = [] }
+        }
+        try loadPartitionCounts()
+        try consumer.subscribe(Array(subscriptions.keys).sorted())
+        health.update { $0.pipelineRunning = true; $0.storeOpen = store.isHealthy() }
+        logger.info("worker started", metadata: ["topics": "\(subscriptions.keys.sorted().joined(separator: ","))"])
+        while !stop.isStopped {
+            do {
+                let records = try consumer.poll(maxRecords: settings.batchSize, timeoutMilliseconds: pollTimeout())
+                try recoverIfNeeded()
+                if !records.isEmpty { try process(records) }
+                try fireDueTimers()
+                housekeeping()
+            } catch is OutboxRelay.Interrupted {
+                break
+            }
+        }
+        logger.info("worker stopping: leaving the group")
+    }
+
+    // MARK: - Batches
+
+    private func process(_ records: [KafkaRecord]) throws {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            do {
+                let result = try store.write { transaction in try apply(records, transaction) }
+                for (partition, next) in result.nextOffsets { positions[partition] = next }
+                try relay.publish(result.outbox)
+                do {
+                    try consumer.commit(result.nextOffsets, asynchronously: true)
+                } catch {
+                    // The store holds the authoritative offsets; Kafka's copy only feeds lag metrics.
+                    logger.debug("offset commit failed", metadata: [LogKey.error: "\(error)"])
+                }
+                metrics.batchSize.record(records.count)
+                metrics.batchDuration.record(duration: ContinuousClock.now - started)
+                return
+            } catch let retry as HandlerRetry {
+                metrics.handlerFailures.increment()
+                let count = (failures[retry.key]?.count ?? 0) + 1
+                failures[retry.key] = (count, retry.error)
+                logger.warning("handler failed; retrying the batch", metadata: [
+                    LogKey.topic: "\(retry.key.partition.topic)", LogKey.partition: "\(retry.key.partition.partition)",
+                    LogKey.offset: "\(retry.key.offset)", LogKey.error: "\(retry.error)", LogKey.attempt: "\(count)",
+                ])
+                attempt += 1
+                try Backoff.sleep(attempt: min(attempt, 3), stop: stop)
+            } catch let conflict as OffsetFenceConflict {
+                logger.warning("partition processed elsewhere meanwhile; rewinding to the stored offset", metadata: [
+                    LogKey.topic: "\(conflict.partition.topic)", LogKey.partition: "\(conflict.partition.partition)",
+                ])
+                try rewind(records)
+                return
+            } catch let error where store.isTransient(error) {
+                attempt += 1
+                metrics.transientRetries.increment()
+                logger.warning("store unavailable; retrying the batch", metadata: [LogKey.error: "\(error)", LogKey.attempt: "\(attempt)"])
+                try Backoff.sleep(attempt: attempt, stop: stop)
+            }
+        }
+    }
+
+    /// Applies a batch inside one store transaction; returns the outbox records and new offsets.
+    private func apply(_ records: [KafkaRecord], _ transaction: any StateTransaction) throws -> BatchResult {
+        var result = BatchResult()
+        var outbox: [OutboxRecord] = []
+        outbox.reserveCapacity(records.count)
+        for record in records {
+            let partition = record.topicPartition
+            if let next = result.nextOffsets[partition] ?? positions[partition], record.offset < next { continue }
+            guard positions.keys.contains(partition) || owned.contains(partition) else { continue }
+            try handle(record, transaction, &outbox)
+            result.nextOffsets[partition] = record.offset + 1
+        }
+        for (partition, next) in result.nextOffsets {
+            guard try transaction.advanceOffset(partition, expected: positions[partition], next: next) else {
+                throw OffsetFenceConflict(partition: partition)
+            }
+        }
+        result.outbox = try transaction.appendOutbox(outbox)
+        return result
+    }
+
+    private func handle(_ record: KafkaRecord, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
+        guard let subscription = subscriptions[record.topic] else { return }
+        metrics.recordConsumed(topic: subscription.topic.rawValue)
+        var event: CloudEvent?
+        if subscription.acceptsRawPayloads && !CloudEventCodec.isCloudEvent(record) {
+            if record.value?.isEmpty ?? true {
+                return try deadLetter(record, EventRejection(field: nil, reason: "record value is empty or null (tombstone)", code: .emptyValue), &outbox)
+            }
+        } else {
+            do {
+                event = try CloudEventCodec.decode(record)
+            } catch {
+                return try deadLetter(record, error, &outbox)
+            }
+        }
+        let typeLabel = event?.type ?? "raw"
+        if let event, try transaction.isProcessed(event.id) {
+            metrics.recordEvent(type: typeLabel, outcome: "duplicate")
+            return
+        }
+        let key = FailureKey(partition: record.topicPartition, offset: record.offset)
+        if let failure = failures[key], failure.count >= settings.maxHandlerAttempts {
+            failures[key] = nil
+            return try deadLetter(record, EventRejection(
+                field: nil, reason: "handler failed \(failure.count) times: \(failure.lastError)", code: .handlerFailed), &outbox)
+        }
+        var context = WorkerContext(now: clock.now(), workerName: worker.name, transaction: transaction, owner: record.topicPartition)
+        let outcome: HandleOutcome
+        do {
+            outcome = try worker.handle(WorkerInput(topic: subscription.topic, record: record, event: event), context: &context)
+        } catch let rejection as EventRejection {
+            return try deadLetter(record, rejection, &outbox)
+        } catch let error where store.isTransient(error) {
+            throw error
+        } catch {
+            throw HandlerRetry(key: key, error: "\(error)")
+        }
+        try applyChanges(context, transaction, &outbox)
+        if let event { try transaction.markProcessed(event.id, at: context.now) }
+        failures[key] = nil
+        metrics.recordEvent(type: typeLabel, outcome: outcome == .applied ? "applied" : "ignored")
+    }
+
+    private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
+        for key in context.entityWriteOrder {
+            if let data = context.entityWrites[key]!  {
+                try transaction.putEntity(namespace: key.namespace, key: key.key, value: data)
+            } else {
+                try transaction.deleteEntity(namespace: key.namespace, key: key.key)
+            }
+        }
+        for change in context.timerChanges {
+            switch change {
+            case .schedule(let timer):
+                try transaction.scheduleTimer(timer)
+                nextTimerDue = min(nextTimerDue ?? timer.dueAt, timer.dueAt)
+            case .cancel(let id):
+                try transaction.cancelTimer(id: id)
+            }
+        }
+        for event in context.outputs {
+            outbox.append(try outboxRecord(for: event, source: context.owner))
+        }
+    }
+
+    private func outboxRecord(for event: OutgoingEvent, source: TopicPartition) throws -> OutboxRecord {
+        let topic = topics.physical(event.topic)
+        let key = Array(event.key.utf8)
+        let partition = Murmur2Partitioner.partition(for: key, partitionCount: try partitionCount(of: topic))
+        let value = try CloudEventCodec.encodeStructured(event)
+        return OutboxRecord(
+            source: source, outputId: event.id, topic: topic, partition: partition, key: key, value: Data(value),
+            headers: [
+                KafkaHeader(name: "content-type", text: CloudEventCodec.structuredContentType),
+                KafkaHeader(name: OutboxRecord.outputIdHeader, text: event.id),
+            ])
+    }
+
+    /// Puts the record, unchanged, on the dead-letter topic with the contract's `dlq-*` headers.
+    private func deadLetter(_ record: KafkaRecord, _ error: any Error, _ outbox: inout [OutboxRecord]) throws {
+        let rejection = error as? EventRejection ?? EventRejection(field: nil, reason: "\(error)", code: .rejected)
+        let outputId = "dlq:\(worker.name):\(record.topic):\(record.partition):\(record.offset)"
+        var headers = record.headers
+        headers.append(KafkaHeader(name: "dlq-error", text: rejection.description))
+        headers.append(KafkaHeader(name: "dlq-worker", text: worker.name))
+        headers.append(KafkaHeader(name: "dlq-topic", text: record.topic))
+        headers.append(KafkaHeader(name: "dlq-partition", text: String(record.partition)))
+        headers.append(KafkaHeader(name: "dlq-offset", text: String(record.offset)))
+        headers.append(KafkaHeader(name: OutboxRecord.outputIdHeader, text: outputId))
+        let count = try partitionCount(of: deadLetterTopic)
+        let partition = record.key.map { Murmur2Partitioner.partition(for: $0, partitionCount: count) } ?? record.partition % count
+        outbox.append(OutboxRecord(
+            source: record.topicPartition, outputId: outputId, topic: deadLetterTopic, partition: partition,
+            key: record.key, value: record.value, headers: headers))
+        metrics.recordDeadLetter(topic: subscriptions[record.topic]?.topic.rawValue ?? record.topic, code: rejection.code.rawValue)
+        logger.warning("dead-lettered a record", metadata: [
+            LogKey.topic: "\(record.topic)", LogKey.partition: "\(record.partition)", LogKey.offset: "\(record.offset)",
+            LogKey.reason: "\(rejection)",
+        ])
+    }
+
+    private func partitionCount(of topic: String) throws -> Int32 {
+        if let count = partitionCounts[topic] { return count }
+        let count = try producer.partitionCount(of: topic)
+        partitionCounts[topic] = count
+        return count
+    }
+
+    /// Looks up the output topics' partition counts before consuming, waiting for them to exist.
+    private func loadPartitionCounts() throws {
+        let names = Set((worker.outputTopics + [.deadLetters]).map(topics.physical))
+        for name in names.sorted() {
+            var attempt = 0
+            while true {
+                do {
+                    _ = try partitionCount(of: name)
+                    break
+                } catch let error as KafkaError where !error.isFatal {
+                    attempt += 1
+                    logger.warning("output topic not available yet", metadata: [LogKey.topic: "\(name)", LogKey.error: "\(error)"])
+                    try Backoff.sleep(attempt: min(attempt, 6), stop: stop)
+                }
+            }
+        }
+    }
+
+    /// After a fence conflict: forget the batch and continue from what the store says.
+    private func rewind(_ records: [KafkaRecord]) throws {
+        let partitions = Set(records.map(\.topicPartition))
+        let stored = try store.read { try $0.storedOffsets(for: Array(partitions)) }
+        for partition in partitions {
+            positions[partition] = stored[partition]
+            let firstOffset = records.first { $0.topicPartition == partition }!.offset
+            try? consumer.seek(partition, to: stored[partition] ?? firstOffset)
+        }
+    }
+
+    // MARK: - Timers
+
+    private func pollTimeout() -> Int32 {
+        var timeout = Double(settings.pollIntervalMs)
+        if let due = nextTimerDue {
+            let real = clock.realDelay(for: due.timeIntervalSince(clock.now())) * 1000
+            timeout = min(timeout, max(real, 0))
+        }
+        return Int32(timeout.rounded(.up))
+    }
+
+    private func fireDueTimers() throws {
+        guard !owned.isEmpty, let due = nextTimerDue else { return }
+        let now = clock.now()
+        guard due <= now else { return }
+        let owners = owned
+        let timers = try store.read { try $0.dueTimers(at: now, owners: owners, limit: settings.timerBatchSize) }
+        var attempt = 0
+        while !timers.isEmpty {
+            do {
+                let outbox = try store.write { transaction -> [OutboxRecord] in
+                    var outbox: [OutboxRecord] = []
+                    for timer in timers {
+                        guard try transaction.claimTimer(id: timer.id, dueAt: timer.dueAt) else { continue }
+                        try fire(timer, now: now, transaction, &outbox)
+                    }
+                    return try transaction.appendOutbox(outbox)
+                }
+                try relay.publish(outbox)
+                break
+            } catch let retry as HandlerRetry {
+                metrics.handlerFailures.increment()
+                let count = (failures[retry.key]?.count ?? 0) + 1
+                failures[retry.key] = (count, retry.error)
+                attempt += 1
+                try Backoff.sleep(attempt: min(attempt, 3), stop: stop)
+            } catch let error where store.isTransient(error) {
+                attempt += 1
+                metrics.transientRetries.increment()
+                try Backoff.sleep(attempt: attempt, stop: stop)
+            }
+        }
+        nextTimerDue = try store.read { try $0.nextTimerDue(owners: owners) }
+    }
+
+    private func fire(_ timer: DurableTimer, now: Date, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
+        let key = FailureKey(partition: TopicPartition(topic: "timer:" + timer.id, partition: -1), offset: Int64(timer.dueAt.timeIntervalSince1970 * 1000))
+        if let failure = failures[key], failure.count >= settings.maxHandlerAttempts {
+            failures[key] = nil
+            logger.error("timer dropped after repeated failures", metadata: [LogKey.timerId: "\(timer.id)", LogKey.error: "\(failure.lastError)"])
+            return
+        }
+        var context = WorkerContext(now: now, workerName: worker.name, transaction: transaction, owner: timer.owner)
+        do {
+            try worker.fire(timer, context: &context)
+        } catch let rejection as EventRejection {
+            logger.warning("timer rejected by the worker", metadata: [LogKey.timerId: "\(timer.id)", LogKey.reason: "\(rejection)"])
+            return
+        } catch let error where store.isTransient(error) {
+            throw error
+        } catch {
+            throw HandlerRetry(key: key, error: "\(error)")
+        }
+        try applyChanges(context, transaction, &outbox)
+        failures[key] = nil
+        metrics.recordTimerFired(kind: timer.kind)
+        metrics.timerLag.recordNanoseconds(Int64(max(0, now.timeIntervalSince(timer.dueAt)) * 1e9))
+    }
+
+    // MARK: - Rebalancing
+
+    func partitionsAssigned(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        var stored: [TopicPartition: Int64] = [:]
+        var attempt = 0
+        while true {
+            do {
+                stored = try store.read { try $0.storedOffsets(for: partitions) }
+                nextTimerDue = try store.read { try $0.nextTimerDue(owners: Array(Set(owned + partitions))) }
+                break
+            } catch {
+                attempt += 1
+                logger.error("cannot read stored offsets; retrying", metadata: [LogKey.error: "\(error)"])
+                if (try? Backoff.sleep(attempt: attempt, stop: stop)) == nil { break }
+            }
+        }
+        for partition in partitions {
+            positions[partition] = stored[partition]
+            if !owned.contains(partition) { owned.append(partition) }
+            needsRecovery.insert(partition)
+        }
+        owned.sort()
+        publishAssignment()
+        logger.info("partitions assigned", metadata: [
+            LogKey.partitions: "\(partitions.sorted().map { "\($0)@\(stored[$0].map(String.init) ?? "committed")" }.joined(separator: ","))",
+        ])
+        return stored
+    }
+
+    func partitionsRevoked(_ partitions: [TopicPartition]) {
+        var offsets: [TopicPartition: Int64] = [:]
+        for partition in partitions { if let next = positions[partition] { offsets[partition] = next } }
+        do {
+            try consumer.commit(offsets, asynchronously: false)
+        } catch {
+            logger.warning("offset commit on revocation failed (the store keeps them)", metadata: [LogKey.error: "\(error)"])
+        }
+        let revoked = Set(partitions)
+        owned.removeAll { revoked.contains($0) }
+        for partition in partitions {
+            positions.removeValue(forKey: partition)
+            needsRecovery.remove(partition)
+            metrics.forgetLag(partition)
+        }
+        publishAssignment()
+        logger.info("partitions revoked", metadata: [LogKey.partitions: "\(partitions.sorted().map(\.description).joined(separator: ","))"])
+    }
+
+    private func publishAssignment() {
+        let names = owned.map(\.description)
+        health.update { $0.assignedPartitions = names }
+        metrics.assignedPartitions.record(names.count)
+    }
+
+    /// Publishes what a previous owner (or our own crashed run) left in the outbox for newly
+    /// assigned partitions, before any new output of theirs.
+    private func recoverIfNeeded() throws {
+        guard !needsRecovery.isEmpty else { return }
+        let partitions = needsRecovery.sorted()
+        try relay.recover(sources: partitions)
+        needsRecovery.removeAll()
+    }
+
+    // MARK: - Housekeeping
+
+    private func housekeeping() {
+        let now = Date()
+        guard now >= nextHousekeeping else { return }
+        nextHousekeeping = now.addingTimeInterval(1)
+        for partition in owned {
+            if let high = consumer.cachedHighWatermark(partition), let position = positions[partition] {
+                metrics.recordLag(partition, max(0, high - position))
+            }
+        }
+        let healthy = store.isHealthy()
+        health.update { $0.storeOpen = healthy }
+        if let counts = try? store.read({ (try $0.timerCount(), try $0.outboxCount()) }) {
+            metrics.timersPending.record(counts.0)
+            metrics.outboxPending.record(counts.1)
+        }
+        if now >= nextPrune {
+            nextPrune = now.addingTimeInterval(600)
+            let cutoff = clock.now().addingTimeInterval(-Double(settings.dedupeRetentionHours) * 3600)
+            do {
+                let removed = try store.write { try $0.pruneProcessed(before: cutoff) }
+                if removed > 0 { logger.info("pruned old idempotency records", metadata: [LogKey.count: "\(removed)"]) }
+            } catch {
+                logger.warning("pruning idempotency records failed", metadata: [LogKey.error: "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import GRDB
+
+/// The embedded default backend: one SQLite file per worker kind, in WAL mode, shared safely by
+/// several processes of that worker on one host.
+public final class SQLiteStateStore: StateStore {
+    private let pool: DatabasePool
+    /// Path of the database file.
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, busyTimeout: Duration = .seconds(5)) throws {
+        self.path = path
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        let seconds = Double(busyTimeout.components.seconds) + Double(busyTimeout.components.attoseconds) / 1e18
+        configuration.busyMode = .timeout(seconds)
+        configuration.prepareDatabase { db in
+            // NORMAL is durable in WAL mode against process crashes (kill -9); only an OS crash or
+            // power loss can drop the last transactions, which Kafka redelivers.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Opens the store of `workerName` under `dataDirectory`.
+    public convenience init(dataDirectory: String, workerName: String) throws {
+        try self.init(path: (dataDirectory as NSString).appendingPathComponent("\(workerName).sqlite"))
+    }
+
+    public func write<T>(_ body: (any StateTransaction) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(SQLiteTransaction(db: db))
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    public func read<T>(_ body: (any StateTransaction) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func isHealthy() -> Bool {
+        (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    public func isTransient(_ error: any Error) -> Bool {
+        error is DatabaseError
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-runtime") { db in
+            try db.execute(sql: """
+                CREATE TABLE processed_events (
+                    event_id TEXT PRIMARY KEY NOT NULL,
+                    processed_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX processed_events_at ON processed_events(processed_at);
+                CREATE TABLE entities (
+                    namespace TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value BLOB NOT NULL,
+                    PRIMARY KEY (namespace, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE consumed_offsets (
+                    topic TEXT NOT NULL,
+                    partition INTEGER NOT NULL,
+                    next_offset INTEGER NOT NULL,
+                    PRIMARY KEY (topic, partition)
+                ) WITHOUT ROWID;
+                CREATE TABLE timers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    due_at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    owner_topic TEXT NOT NULL,
+                    owner_partition INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX timers_due ON timers(owner_topic, owner_partition, due_at);
+                CREATE TABLE outbox (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_topic TEXT NOT NULL,
+                    source_partition INTEGER NOT NULL,
+                    output_id TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    partition INTEGER NOT NULL,
+                    key BLOB,
+                    value BLOB,
+                    headers BLOB NOT NULL
+                );
+                CREATE INDEX outbox_source ON outbox(source_topic, source_partition, sequence);
+                CREATE TABLE outbox_marks (
+                    source_topic TEXT NOT NULL,
+                    source_partition INTEGER NOT NULL,
+                    topic TEXT NOT NULL,
+                    partition INTEGER NOT NULL,
+                    acked_offset INTEGER NOT NULL,
+                    PRIMARY KEY (source_topic, source_partition, topic, partition)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }()
+}
+
+/// Milliseconds since 1970: how times are stored (exact, sortable integers).
+private func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+private func date(millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+/// One SQLite transaction; every statement is cached (prepared once per connection).
+struct SQLiteTransaction: StateTransaction {
+    let db: Database
+
+    private func execute(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    func isProcessed(_ eventId: String) throws -> Bool {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM processed_events WHERE event_id = ?"), arguments: [eventId]) != nil
+    }
+
+    func markProcessed(_ eventId: String, at time: Date) throws {
+        try execute("INSERT OR IGNORE INTO processed_events(event_id, processed_at) VALUES (?, ?)", [eventId, millis(time)])
+    }
+
+    func pruneProcessed(before cutoff: Date) throws -> Int {
+        try execute("DELETE FROM processed_events WHERE processed_at < ?", [millis(cutoff)])
+        return db.changesCount
+    }
+
+    func entity(namespace: String, key: String) throws -> Data? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM entities WHERE namespace = ? AND key = ?"), arguments: [namespace, key])
+    }
+
+    func putEntity(namespace: String, key: String, value: Data) throws {
+        try execute("INSERT OR REPLACE INTO entities(namespace, key, value) VALUES (?, ?, ?)", [namespace, key, value])
+    }
+
+    func deleteEntity(namespace: String, key: String) throws {
+        try execute("DELETE FROM entities WHERE namespace = ? AND key = ?", [namespace, key])
+    }
+
+    func entities(namespace: String, keyPrefix: String, limit: Int) throws -> [(key: String, value: Data)] {
+        // Range scan on the primary key: prefix <= key < prefix + U+FFFF.
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT key, value FROM entities WHERE namespace = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?"),
+            arguments: [namespace, keyPrefix, keyPrefix + "\u{FFFF}", limit])
+        return rows.map { (key: $0["key"], value: $0["value"]) }
+    }
+
+    func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        var result: [TopicPartition: Int64] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT next_offset FROM consumed_offsets WHERE topic = ? AND partition = ?")
+        for tp in partitions {
+            if let offset = try Int64.fetchOne(statement, arguments: [tp.topic, tp.partition]) { result[tp] = offset }
+        }
+        return result
+    }
+
+    func advanceOffset(_ partition: TopicPartition, expected: Int64?, next: Int64) throws -> Bool {
+        if let expected {
+            try execute("UPDATE consumed_offsets SET next_offset = ? WHERE topic = ? AND partition = ? AND next_offset = ?",
+                        [next, partition.topic, partition.partition, expected])
+        } else {
+            try execute("INSERT OR IGNORE INTO consumed_offsets(topic, partition, next_offset) VALUES (?, ?, ?)",
+                        [partition.topic, partition.partition, next])
+        }
+        return db.changesCount == 1
+    }
+
+    func scheduleTimer(_ timer: DurableTimer) throws {
+        try execute("""
+            INSERT OR REPLACE INTO timers(id, due_at, kind, payload, owner_topic, owner_partition) VALUES (?, ?, ?, ?, ?, ?)
+            """, [timer.id, millis(timer.dueAt), timer.kind, timer.payload, timer.owner.topic, timer.owner.partition])
+    }
+
+    func cancelTimer(id: String) throws {
+        try execute("DELETE FROM timers WHERE id = ?", [id])
+    }
+
+    func claimTimer(id: String, dueAt: Date) throws -> Bool {
+        try execute("DELETE FROM timers WHERE id = ? AND due_at = ?", [id, millis(dueAt)])
+        return db.changesCount == 1
+    }
+
+    private func timer(from row: Row) -> DurableTimer {
+        DurableTimer(
+            id: row["id"], dueAt: date(millis: row["due_at"]), kind: row["kind"], payload: row["payload"],
+            owner: TopicPartition(topic: row["owner_topic"], partition: row["owner_partition"]))
+    }
+
+    func dueTimers(at time: Date, owners: [TopicPartition], limit: Int) throws -> [DurableTimer] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT * FROM timers WHERE owner_topic = ? AND owner_partition = ? AND due_at <= ? ORDER BY due_at LIMIT ?
+            """)
+        var result: [DurableTimer] = []
+        for owner in owners {
+            let rows = try Row.fetchAll(statement, arguments: [owner.topic, owner.partition, millis(time), limit])
+            result.append(contentsOf: rows.map(timer(from:)))
+        }
+        result.sort { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
+        return Array(result.prefix(limit))
+    }
+
+    func nextTimerDue(owners: [TopicPartition]) throws -> Date? {
+        let statement = try db.cachedStatement(sql: "SELECT MIN(due_at) FROM timers WHERE owner_topic = ? AND owner_partition = ?")
+        var earliest: Int64?
+        for owner in owners {
+            if let due = try Int64.fetchOne(statement, arguments: [owner.topic, owner.partition]) {
+                earliest = min(earliest ?? due, due)
+            }
+        }
+        return earliest.map { date(millis: $0) }
+    }
+
+    func timer(id: String) throws -> DurableTimer? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM timers WHERE id = ?"), arguments: [id]).map(timer(from:))
+    }
+
+    func timerCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM timers") ?? 0
+    }
+
+    func appendOutbox(_ records: [OutboxRecord]) throws -> [OutboxRecord] {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO outbox(source_topic, source_partition, output_id, topic, partition, key, value, headers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var stored = records
+        for index in stored.indices {
+            let record = stored[index]
+            try statement.execute(arguments: [
+                record.source.topic, record.source.partition, record.outputId, record.topic, record.partition,
+                record.key.map { Data($0) }, record.value, HeaderCoding.encode(record.headers),
+            ])
+            stored[index].sequence = db.lastInsertedRowID
+        }
+        return stored
+    }
+
+    func pendingOutbox(sources: [TopicPartition]) throws -> [OutboxRecord] {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM outbox WHERE source_topic = ? AND source_partition = ? ORDER BY sequence")
+        var result: [OutboxRecord] = []
+        for source in sources {
+            for row in try Row.fetchAll(statement, arguments: [source.topic, source.partition]) {
+                let key: Data? = row["key"]
+                result.append(OutboxRecord(
+                    sequence: row["sequence"], source: source, outputId: row["output_id"], topic: row["topic"],
+                    partition: row["partition"], key: key.map { [UInt8]($0) }, value: row["value"],
+                    headers: HeaderCoding.decode(row["headers"])))
+            }
+        }
+        result.sort { $0.sequence < $1.sequence }
+        return result
+    }
+
+    func deleteOutbox(sequences: [Int64]) throws {
+        let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?")
+        for sequence in sequences { try statement.execute(arguments: [sequence]) }
+    }
+
+    func outboxCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
+    }
+
+    func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT acked_offset FROM outbox_marks WHERE source_topic = ? AND source_partition = ? AND topic = ? AND partition = ?
+            """), arguments: [source.topic, source.partition, output.topic, output.partition])
+    }
+
+    func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws {
+        try execute("""
+            INSERT INTO outbox_marks(source_topic, source_partition, topic, partition, acked_offset) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(source_topic, source_partition, topic, partition) DO UPDATE SET acked_offset = MAX(acked_offset, excluded.acked_offset)
+            """, [source.topic, source.partition, output.topic, output.partition, offset])
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Where a worker keeps its state, idempotency records, timers, outbox and consumed offsets.
+///
+/// Every SQL statement lives behind this protocol (see ``SQLiteStateStore``), so another backend
+/// (PostgreSQL for multi-host deployments) can replace SQLite without touching worker logic.
+/// Calls are synchronous: a worker's pipeline runs them on its own thread, never on Swift's
+/// cooperative pool.
+public protocol StateStore: AnyObject, Sendable {
+    /// Runs `body` in one write transaction: everything it does is committed together or not at all.
+    func write<T>(_ body: (any StateTransaction) throws -> T) throws -> T
+    /// Runs `body` with a consistent read-only view.
+    func read<T>(_ body: (any StateTransaction) throws -> T) throws -> T
+    /// Whether the store is open and answering (for `/health/ready`).
+    func isHealthy() -> Bool
+    /// Whether `error` (thrown by this store) is a passing condition (busy, locked, I/O) to retry
+    /// rather than a reason to dead-letter.
+    func isTransient(_ error: any Error) -> Bool
+}
+
+/// The operations available inside a store transaction.
+public protocol StateTransaction {
+    // MARK: Idempotency
+    /// Whether an input event id was already applied.
+    func isProcessed(_ eventId: String) throws -> Bool
+    /// Records an input event id as applied.
+    func markProcessed(_ eventId: String, at time: Date) throws
+    /// Forgets applied ids older than `cutoff`; returns how many were removed.
+    func pruneProcessed(before cutoff: Date) throws -> Int
+
+    // MARK: Entities (the workers' domain state, as encoded documents)
+    func entity(namespace: String, key: String) throws -> Data?
+    func putEntity(namespace: String, key: String, value: Data) throws
+    func deleteEntity(namespace: String, key: String) throws
+    /// Keys and values of a namespace whose key starts with `prefix`, in key order.
+    func entities(namespace: String, keyPrefix: String, limit: Int) throws -> [(key: String, value: Data)]
+
+    // MARK: Consumed offsets (kept with the state, so state and position change together)
+    func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64]
+    /// Moves a partition's next offset from `expected` to `next`. Returns false, changing nothing,
+    /// when the stored offset is not `expected` (another instance processed the partition meanwhile).
+    func advanceOffset(_ partition: TopicPartition, expected: Int64?, next: Int64) throws -> Bool
+
+    // MARK: Durable timers
+    /// Creates or replaces the timer with this id.
+    func scheduleTimer(_ timer: DurableTimer) throws
+    func cancelTimer(id: String) throws
+    /// Removes the timer if it is still due at `dueAt`; true when this call claimed it.
+    func claimTimer(id: String, dueAt: Date) throws -> Bool
+    /// Timers of these source partitions due at or before `time`, earliest first.
+    func dueTimers(at time: Date, owners: [TopicPartition], limit: Int) throws -> [DurableTimer]
+    /// The earliest due time among these source partitions' timers.
+    func nextTimerDue(owners: [TopicPartition]) throws -> Date?
+    func timer(id: String) throws -> DurableTimer?
+    func timerCount() throws -> Int
+
+    // MARK: Outbox
+    /// Stores records and returns them with their sequence numbers.
+    func appendOutbox(_ records: [OutboxRecord]) throws -> [OutboxRecord]
+    /// Unpublished records of these source partitions, in the order they were written.
+    func pendingOutbox(sources: [TopicPartition]) throws -> [OutboxRecord]
+    func deleteOutbox(sequences: [Int64]) throws
+    func outboxCount() throws -> Int
+    /// The highest offset acknowledged for outputs of `source` on `output`.
+    func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64?
+    func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws
+}

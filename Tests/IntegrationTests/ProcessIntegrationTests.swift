@@ -1,0 +1,153 @@
+import Foundation
+import PostPurchaseCore
+import PostPurchaseTesting
+import Testing
+
+/// Where `swift build` put the executables (beside the test bundle).
+let productsDirectory: URL = {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        Bundle.main.bundleURL.deletingLastPathComponent(),
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug"),
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("postpurchase").path) }
+        ?? candidates[2]
+}()
+
+/// A child process running one of our executables.
+final class ChildProcess: @unchecked Sendable {
+    // @unchecked: Process is only touched from the test task that owns this object.
+    let process = Process()
+    let log: URL
+
+    init(_ executable: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        process.executableURL = productsDirectory.appendingPathComponent(executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        log = FileManager.default.temporaryDirectory.appendingPathComponent("\(executable)-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the exit and returns its status.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                signal(SIGKILL)
+                throw TimeoutError(what: "\(process.executableURL!.lastPathComponent) to exit")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+}
+
+/// Runs an executable to completion and returns its status and output.
+func runToCompletion(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let child = try ChildProcess(executable, arguments: arguments)
+    let status = try await child.waitForExit()
+    return (status, child.output)
+}
+
+@Suite("Executables as real processes", .serialized)
+struct ProcessIntegrationTests {
+    let fixture: DevBrokerFixture
+    let data = temporaryDirectory("pp-proc")
+
+    init() throws {
+        fixture = try DevBrokerFixture(topics: ["echo-in", "echo-out"], partitions: 3)
+    }
+
+    func echoWorker(group: String) throws -> ChildProcess {
+        try ChildProcess("postpurchase-echo-worker", environment: [
+            "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
+            "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
+            "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000",
+        ])
+    }
+
+    @Test(arguments: ["postpurchase", "tracking-worker", "followup-worker", "returns-worker", "loyalty-worker", "postpurchase-echo-worker"])
+    func everyExecutableAnswersHelp(executable: String) async throws {
+        let result = try await runToCompletion(executable, ["--help"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("USAGE:"))
+    }
+
+    @Test func sigtermDrainsAndCommits() async throws {
+        let worker = try echoWorker(group: "g-term")
+        try fixture.publish(requests(0..<300, prefix: "t"), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 300)
+        worker.signal(SIGTERM)
+        let status = try await worker.waitForExit(timeout: .seconds(20))
+        #expect(status == 0, "exit status \(status); log:\n\(worker.output)")
+        #expect(try fixture.committedOffsets(group: "g-term", topic: "echo-in") == fixture.endOffsets(topic: "echo-in"))
+        expectExactlyOnce(try echoOutputs(try fixture.records(on: "echo-out")), requests: (0..<300).map { "t\($0)" })
+    }
+
+    @Test func sigkillMidStreamThenRestartGivesEveryOutputExactlyOnce() async throws {
+        let total = 3_000
+        let all = requests(0..<total, keys: 13, prefix: "k")
+        var worker = try echoWorker(group: "g-kill")
+        var published = 0
+        var kills = 0
+        // Publish while the worker runs, and kill -9 it twice at different points of the stream.
+        for killAt in [700, 1_900] {
+            while published < min(killAt + 400, total) {
+                try fixture.publish(Array(all[published..<(published + 100)]), topic: "echo-in")
+                published += 100
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            _ = try await fixture.waitForRecords(on: "echo-out", count: killAt)
+            worker.signal(SIGKILL)
+            _ = try await worker.waitForExit()
+            kills += 1
+            worker = try echoWorker(group: "g-kill")
+        }
+        try fixture.publish(Array(all[published...]), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: total, timeout: .seconds(120))
+        try await Task.sleep(for: .seconds(1))
+        worker.signal(SIGTERM)
+        #expect(try await worker.waitForExit() == 0)
+        #expect(kills == 2)
+        expectExactlyOnce(try echoOutputs(try fixture.records(on: "echo-out")), requests: (0..<total).map { "k\($0)" })
+        #expect(try fixture.records(on: "dead-letters").isEmpty)
+    }
+
+    @Test func devBrokerIsReachableByKcatAndListsTheContractTopics() async throws {
+        let bootstrapFile = FileManager.default.temporaryDirectory.appendingPathComponent("bootstrap-\(UUID().uuidString)").path
+        let broker = try ChildProcess("postpurchase", arguments: ["dev-broker", "--partitions", "4", "--bootstrap-file", bootstrapFile])
+        defer { broker.signal(SIGKILL) }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while !FileManager.default.fileExists(atPath: bootstrapFile) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let bootstrap = try String(contentsOfFile: bootstrapFile, encoding: .utf8)
+        let kcat = Process()
+        kcat.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        kcat.arguments = ["kcat", "-L", "-b", bootstrap]
+        let pipe = Pipe()
+        kcat.standardOutput = pipe
+        try kcat.run()
+        let listing = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        kcat.waitUntilExit()
+        #expect(kcat.terminationStatus == 0, "kcat is installed by scripts/setup.sh")
+        for topic in TopicName.contractTopics {
+            #expect(listing.contains("topic \"\(topic.rawValue)\" with 4 partitions"))
+        }
+        // Our own CLI sees the same cluster.
+        let list = try await runToCompletion("postpurchase", ["topics", "list", "--bootstrap", bootstrap])
+        #expect(list.status == 0)
+        #expect(list.output.contains("* orders  partitions=4"))
+        broker.signal(SIGTERM)
+        #expect(try await broker.waitForExit() == 0)
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import PostPurchaseCore
+import PostPurchaseTesting
+import Testing
+
+/// The worker runtime against the real Kafka protocol (dev broker in-process) and a real SQLite file.
+@Suite("Worker runtime against the dev broker", .serialized)
+struct RuntimeIntegrationTests {
+    let fixture: DevBrokerFixture
+    let data = temporaryDirectory()
+
+    init() throws {
+        fixture = try DevBrokerFixture(topics: ["echo-in", "echo-out"], partitions: 3)
+    }
+
+    @Test func eventsInOutputsOutInBothContentModesAndOffsetsCommitted() async throws {
+        let configuration = fixture.configuration(dataDirectory: data, groupId: "g-roundtrip")
+        let worker = try RunningWorker(EchoWorker(), configuration: configuration)
+        let batch = requests(0..<60)
+        try fixture.publish(Array(batch[0..<30]), topic: "echo-in")
+        try fixture.publish(Array(batch[30...]), topic: "echo-in", binary: true)
+        let records = try await fixture.waitForRecords(on: "echo-out", count: 60)
+        try await worker.stop()
+        let outputs = try echoOutputs(records)
+        expectExactlyOnce(outputs, requests: (0..<60).map { "r\($0)" })
+        // Outputs are structured mode, keyed like the input, and carry their output id.
+        for record in records {
+            #expect(record.headers.text("content-type") == CloudEventCodec.structuredContentType)
+            #expect(record.headers.text(OutboxRecord.outputIdHeader)?.hasPrefix("reply:") == true)
+            #expect(record.partition == Murmur2Partitioner.partition(for: record.key ?? [], partitionCount: 3))
+        }
+        // The graceful stop committed exactly the end of every input partition.
+        #expect(try fixture.committedOffsets(group: "g-roundtrip", topic: "echo-in") == fixture.endOffsets(topic: "echo-in"))
+        #expect(try fixture.records(on: "dead-letters").isEmpty)
+    }
+
+    @Test func handlerFailureMidBatchReprocessesWithoutDuplicates() async throws {
+        var batch = requests(0..<20)
+        batch[10] = EchoWorker.request(.init(requestId: "r10", failOnce: true), key: "key-3")
+        batch[15] = EchoWorker.request(.init(requestId: "r15", failOnce: true), key: "key-1")
+        try fixture.publish(batch, topic: "echo-in")
+        // Published before the worker starts, so they arrive in one batch per partition.
+        let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-fail"))
+        let records = try await fixture.waitForRecords(on: "echo-out", count: 20)
+        try await Task.sleep(for: .milliseconds(500))
+        try await worker.stop()
+        expectExactlyOnce(try echoOutputs(try fixture.records(on: "echo-out")), requests: (0..<20).map { "r\($0)" })
+        #expect(records.count == 20)
+    }
+
+    @Test func malformedMessagesReachDeadLettersWithReasonsAndTheNextIsProcessed() async throws {
+        let good = EchoWorker.request(.init(requestId: "good"), key: "k-bad")
+        let rejected = EchoWorker.request(.init(requestId: "rej", reject: true), key: "k-bad")
+        let structured = [KafkaHeader(name: "content-type", text: CloudEventCodec.structuredContentType)]
+        let bad: [(topic: String, key: String?, value: Data?, headers: [KafkaHeader])] = [
+            ("echo-in", "k-bad", Data("this is not json".utf8), []),
+            ("echo-in", "k-bad", Data(#"{"specversion":"1.0","id":"m1","source":"t","time":"2026-11-20T10:00:00Z","data":{"requestId":"x"}}"#.utf8), structured),
+            ("echo-in", "k-bad", Data(#"{"specversion":"1.0","id":"m2","source":"t","type":"echo.request","time":"2026-11-20T10:00:00Z","data":{"requestId":5}}"#.utf8), structured),
+            ("echo-in", "k-bad", nil, []),
+        ]
+        try fixture.publish(bad)
+        try fixture.publish([rejected, good], topic: "echo-in")
+        let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-dlq"))
+        let dead = try await fixture.waitForRecords(on: "dead-letters", count: 5)
+        let replies = try await fixture.waitForRecords(on: "echo-out", count: 1)
+        try await worker.stop()
+        #expect(try echoOutputs(replies).map(\.reply.requestId) == ["good"])
+        let errors = dead.sorted { $0.offset < $1.offset }.compactMap { $0.headers.text("dlq-error") }
+        #expect(errors == [
+            "not-json: value is not valid JSON",
+            "invalid-envelope: type: required attribute is missing",
+            "invalid-data: data.requestId: expected a string",
+            "empty-value: record value is empty or null (tombstone)",
+            "rejected: data.reject: the request asks to be rejected",
+        ])
+        let inputs = try fixture.records(on: "echo-in").sorted { $0.offset < $1.offset }
+        for record in dead {
+            #expect(record.headers.text("dlq-worker") == "echo-worker")
+            #expect(record.headers.text("dlq-topic") == "echo-in")
+            let offset = Int64(record.headers.text("dlq-offset") ?? "")
+            let partition = Int32(record.headers.text("dlq-partition") ?? "")
+            let original = try #require(inputs.first { $0.offset == offset && $0.partition == partition })
+            #expect(record.value == original.value)
+            #expect(record.key == original.key)
+            #expect(original.headers.allSatisfy(record.headers.contains))
+        }
+        #expect(dead.contains { $0.value == nil }, "a dead-lettered tombstone keeps its null value")
+    }
+
+    @Test func duplicateEventIdsHaveNoSecondEffect() async throws {
+        let first = EchoWorker.request(.init(requestId: "d1"), key: "k-dup", id: "same-id")
+        let again = EchoWorker.request(.init(requestId: "d1-again"), key: "k-dup", id: "same-id")
+        let other = EchoWorker.request(.init(requestId: "d2"), key: "k-dup", id: "other-id")
+        try fixture.publish([first, again], topic: "echo-in")
+        try fixture.publish([first], topic: "echo-in", binary: true)
+        try fixture.publish([other], topic: "echo-in")
+        let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-dup"))
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 2)
+        try await Task.sleep(for: .seconds(1))
+        try await worker.stop()
+        let outputs = try echoOutputs(try fixture.records(on: "echo-out"))
+        #expect(outputs.map(\.reply.requestId).sorted() == ["d1", "d2"])
+        #expect(outputs.map(\.reply.count).sorted() == [1, 2])
+    }
+
+    @Test func durableTimersFireOnceWhenTheInjectedClockReachesThem() async throws {
+        let clock = ManualClock()
+        let request = EchoWorker.request(.init(requestId: "t1", timerSeconds: 3 * 86_400), key: "k-timer", time: clock.now())
+        try fixture.publish([request], topic: "echo-in")
+        let configuration = fixture.configuration(dataDirectory: data, groupId: "g-timer")
+        var worker = try RunningWorker(EchoWorker(), configuration: configuration, clock: clock)
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 1)
+        clock.advance(by: 2 * 86_400)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try fixture.records(on: "echo-out").count == 1, "not due yet")
+        // The timer survives a restart: it lives in the store.
+        try await worker.stop()
+        worker = try RunningWorker(EchoWorker(), configuration: configuration, clock: clock)
+        try await worker.waitUntilReady()
+        clock.advance(by: 86_400 + 1)
+        let records = try await fixture.waitForRecords(on: "echo-out", count: 2)
+        try await Task.sleep(for: .milliseconds(600))
+        try await worker.stop()
+        let outputs = try echoOutputs(try fixture.records(on: "echo-out"))
+        #expect(records.count == 2)
+        #expect(outputs.filter { $0.type == "echo.timer" }.map(\.reply.requestId) == ["t1"])
+    }
+
+    @Test func relayRecognisesOutputsPublishedBeforeACrash() async throws {
+        // A first run leaves a committed batch; then we fake a crash that happened after the next
+        // batch was committed to the store but while only some of its outputs had reached Kafka.
+        let configuration = fixture.configuration(dataDirectory: data, groupId: "g-relay")
+        var worker = try RunningWorker(EchoWorker(), configuration: configuration)
+        try fixture.publish(requests(0..<6, keys: 1, prefix: "a"), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 6)
+        try await worker.stop()
+
+        let store = try SQLiteStateStore(dataDirectory: data, workerName: "echo-worker")
+        let source = TopicPartition(topic: "echo-in", partition: Murmur2Partitioner.partition(for: Array("key-0".utf8), partitionCount: 3))
+        let outputPartition = Murmur2Partitioner.partition(for: Array("key-0".utf8), partitionCount: 3)
+        func pending(_ id: String) throws -> OutboxRecord {
+            let event = OutgoingEvent(topic: "echo-out", key: "key-0", id: id, type: "echo.reply", source: "echo-worker", time: Date(),
+                                      data: EchoWorker.Reply(requestId: id, key: "key-0", count: 0))
+            return OutboxRecord(source: source, outputId: id, topic: "echo-out", partition: outputPartition, key: Array("key-0".utf8),
+                                value: Data(try CloudEventCodec.encodeStructured(event)),
+                                headers: [KafkaHeader(name: OutboxRecord.outputIdHeader, text: id)])
+        }
+        let lost = try [pending("crash-published"), pending("crash-unpublished")]
+        _ = try store.write { try $0.appendOutbox(lost) }
+        // The first of them did reach the broker before the "crash".
+        try fixture.publish([(topic: "echo-out", key: "key-0", value: lost[0].value, headers: lost[0].headers)])
+
+        worker = try RunningWorker(EchoWorker(), configuration: configuration)
+        try await worker.waitUntilReady()
+        let records = try await fixture.waitForRecords(on: "echo-out", count: 8)
+        try await Task.sleep(for: .milliseconds(500))
+        try await worker.stop()
+        let ids = try fixture.records(on: "echo-out").compactMap { $0.headers.text(OutboxRecord.outputIdHeader) }
+        #expect(records.count == 8)
+        #expect(ids.filter { $0 == "crash-published" }.count == 1)
+        #expect(ids.filter { $0 == "crash-unpublished" }.count == 1)
+        #expect(try store.read { try $0.outboxCount() } == 0)
+    }
+
+    @Test func twoInstancesShareTheWorkAcrossRebalancesExactlyOnce() async throws {
+        let configuration = fixture.configuration(dataDirectory: data, groupId: "g-scale")
+        let all = requests(0..<600, keys: 11)
+        let first = try RunningWorker(EchoWorker(), configuration: configuration)
+        try fixture.publish(Array(all[0..<200]), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 200)
+        let second = try RunningWorker(EchoWorker(), configuration: configuration)
+        try fixture.publish(Array(all[200..<400]), topic: "echo-in")
+        try await second.waitUntilReady(timeout: .seconds(60))
+        try await first.stop()
+        try fixture.publish(Array(all[400...]), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 600)
+        try await Task.sleep(for: .milliseconds(500))
+        try await second.stop()
+        expectExactlyOnce(try echoOutputs(try fixture.records(on: "echo-out")), requests: (0..<600).map { "r\($0)" })
+    }
+
+    @Test func ourPartitionerAgreesWithLibrdkafkaMurmur2() throws {
+        let producer = try KafkaProducer(
+            properties: ["bootstrap.servers": fixture.bootstrapServers, "partitioner": "murmur2_random"], logger: fixture.logger)
+        let keys = (0..<40).map { "order-\($0 * 7919)" }
+        let reports = try producer.send(keys.map {
+            KafkaOutboundRecord(topic: "echo-out", partition: -1, key: Array($0.utf8), value: Data("{}".utf8), headers: [])
+        })
+        for (key, report) in zip(keys, reports) {
+            #expect(report.partition == Murmur2Partitioner.partition(for: Array(key.utf8), partitionCount: 3))
+        }
+    }
+}
