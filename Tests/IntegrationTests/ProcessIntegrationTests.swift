@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import PostPurchaseCore
 import PostPurchaseTesting
 import Testing
@@ -67,10 +70,10 @@ struct ProcessIntegrationTests {
         fixture = try DevBrokerFixture(topics: ["echo-in", "echo-out"], partitions: 3)
     }
 
-    func echoWorker(group: String) throws -> ChildProcess {
+    func echoWorker(group: String, logLevel: String = "warning") throws -> ChildProcess {
         try ChildProcess("postpurchase-echo-worker", environment: [
             "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
-            "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
+            "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": logLevel,
             "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000",
         ])
     }
@@ -80,6 +83,48 @@ struct ProcessIntegrationTests {
         let result = try await runToCompletion(executable, ["--help"])
         #expect(result.status == 0)
         #expect(result.output.contains("USAGE:"))
+    }
+
+    @Test func healthAndMetricsEndpointsReportReadinessAndLag() async throws {
+        let worker = try echoWorker(group: "g-http", logLevel: "info")
+        defer { worker.signal(SIGKILL) }
+        try fixture.publish(requests(0..<20, prefix: "h"), topic: "echo-in")
+        try fixture.publish([("echo-in", "k", Data("garbage".utf8), [])])
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 20)
+        // The worker logs its HTTP port (it was asked for any free one).
+        var port: Int?
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while port == nil && ContinuousClock.now < deadline {
+            port = worker.output.split(separator: "\n").lazy
+                .filter { $0.contains("serving health and metrics") }
+                .compactMap { line in line.firstRange(of: "\"http.port\":\"").map { Int(line[$0.upperBound...].prefix { $0.isNumber }) } ?? nil }
+                .first
+            if port == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let base = try #require(port.map { "http://127.0.0.1:\($0)" })
+        func get(_ path: String) async throws -> (Int, String) {
+            let (data, response) = try await URLSession.shared.data(from: URL(string: base + path)!)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        #expect(try await get("/health/live").0 == 200)
+        let ready = try await get("/health/ready")
+        #expect(ready.0 == 200)
+        #expect(ready.1.contains("\"status\":\"ready\"") && ready.1.contains("echo-in[0]"))
+        try await Task.sleep(for: .milliseconds(1_500))
+        let metrics = try await get("/metrics").1
+        for partition in 0..<3 {
+            #expect(metrics.contains("postpurchase_consumer_lag{worker=\"echo-worker\",topic=\"echo-in\",partition=\"\(partition)\"} 0.0"))
+        }
+        #expect(metrics.contains("postpurchase_events_total{worker=\"echo-worker\",type=\"echo.request\",outcome=\"applied\"} 20"))
+        #expect(metrics.contains("postpurchase_dead_letters_total{worker=\"echo-worker\",topic=\"echo-in\",code=\"not-json\"} 1"))
+        #expect(metrics.contains("postpurchase_outputs_published_total{worker=\"echo-worker\",topic=\"echo-out\"} 20"))
+        #expect(metrics.contains("postpurchase_assigned_partitions{worker=\"echo-worker\"} 3"))
+        // Structured JSON logs, one object per line.
+        let lines = worker.output.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(!lines.isEmpty)
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
+        }
     }
 
     @Test func sigtermDrainsAndCommits() async throws {

@@ -180,6 +180,14 @@ public final class KafkaConsumer {
         return error == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
     }
 
+    /// The next offset this consumer will fetch from a partition (`nil` before its first fetch).
+    public func position(_ partition: TopicPartition) -> Int64? {
+        let list = RDKafkaTopicPartitionList.make([(partition, nil)])
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard rd_kafka_position(handle, list) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        return RDKafkaTopicPartitionList.read(list).first?.1
+    }
+
     /// Asks the partition leader for the low and high watermarks.
     public func queryWatermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32 = 10_000) throws -> (low: Int64, high: Int64) {
         var low: Int64 = -1

@@ -29,6 +29,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private var positions: [TopicPartition: Int64] = [:]
     private var owned: [TopicPartition] = []
     private var needsRecovery: Set<TopicPartition> = []
+    /// Where consumption of a partition without a stored offset starts (the group's commit), for lag only.
+    private var startingPositions: [TopicPartition: Int64] = [:]
     private var failures: [FailureKey: (count: Int, lastError: String)] = [:]
     private var nextTimerDue: Date?
     private var nextHousekeeping = Date.distantPast
@@ -393,6 +395,10 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 if (try? Backoff.sleep(attempt: attempt, stop: stop)) == nil { break }
             }
         }
+        let unstored = partitions.filter { stored[$0] == nil }
+        if !unstored.isEmpty, let committed = try? consumer.committed(unstored, timeoutMilliseconds: 5_000) {
+            startingPositions.merge(committed) { $1 }
+        }
         for partition in partitions {
             positions[partition] = stored[partition]
             if !owned.contains(partition) { owned.append(partition) }
@@ -418,6 +424,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         owned.removeAll { revoked.contains($0) }
         for partition in partitions {
             positions.removeValue(forKey: partition)
+            startingPositions.removeValue(forKey: partition)
             needsRecovery.remove(partition)
             metrics.forgetLag(partition)
         }
@@ -447,7 +454,10 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         guard now >= nextHousekeeping else { return }
         nextHousekeeping = now.addingTimeInterval(1)
         for partition in owned {
-            if let high = consumer.cachedHighWatermark(partition), let position = positions[partition] {
+            // Before the first record of a partition is processed, the fetch position stands in.
+            if let high = consumer.cachedHighWatermark(partition),
+               let position = positions[partition] ?? consumer.position(partition) ?? startingPositions[partition]
+                   ?? (high == 0 ? 0 : nil) {
                 metrics.recordLag(partition, max(0, high - position))
             }
         }
