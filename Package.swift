@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "loyalty-worker", targets: ["LoyaltyWorkerMain"]),
         .executable(name: "postpurchase", targets: ["PostPurchaseCLI"]),
         .executable(name: "postpurchase-echo-worker", targets: ["EchoWorkerMain"]),
+        .executable(name: "postpurchase-bench", targets: ["RuntimeBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -74,6 +75,12 @@ let package = Package(
             name: "EchoWorkerMain",
             dependencies: ["PostPurchaseCore", "PostPurchaseTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/EchoWorkerMain"
+        ),
+        // `swift run -c release postpurchase-bench`: throughput and latency, measured, not guessed.
+        .executableTarget(
+            name: "RuntimeBenchmark",
+            dependencies: ["PostPurchaseCore", "PostPurchaseTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/RuntimeBenchmark"
         ),
         .testTarget(
             name: "PostPurchaseCoreTests",

@@ -114,4 +114,34 @@ struct CloudEventCodecTests {
             try noData.decodeData(WithItems.self)
         }
     }
+
+    @Test func structuredScannerHandlesEscapesNestingAndWhitespace() throws {
+        let value = """
+             {"data" : {"orderId":"o-\\\"1\\u00e9","nested":{"a":[1,-2.5e3,true,false,null,{"b":"}"}]}},
+              "specversion":"1.0","id":"e\\u0041\\ud83d\\ude00","source":"s\\/x","type":"order.cancelled",
+              "time":"2026-11-20T10:00:00Z","extension":{"x":[]},"subject":null}\t
+            """
+        let event = try CloudEventCodec.decode(record(value))
+        #expect(event.id == "eA😀")
+        #expect(event.source == "s/x")
+        #expect(event.subject == nil)
+        #expect(try event.decodeData(OrderCancelled.self).orderId == "o-\"1é")
+    }
+
+    @Test(arguments: [
+        #"{"specversion":"1.0","id":"e","source":"s","type":"t","time":"2026-11-20T10:00:00Z"} trailing"#,
+        #"{"specversion":"1.0","id":"e","source":"s","type":"t","time":"2026-11-20T10:00:00Z","data":{"a":}}"#,
+        #"{"specversion":"1.0","id":"e" "source":"s"}"#,
+        #"{"specversion":"1.0","id":"e","data":[1,2}"#,
+        #"{"specversion":"1.0","id":"unterminated}"#,
+        #"{"specversion":"1.0","id":"e","data":tru}"#,
+    ])
+    func structuredScannerRejectsBrokenJSON(value: String) {
+        do {
+            _ = try CloudEventCodec.decode(record(value))
+            Issue.record("expected not-json for \(value)")
+        } catch {
+            #expect(error.code == .notJSON)
+        }
+    }
 }

@@ -22,11 +22,12 @@ public struct CloudEvent: Sendable {
     public var specVersion: String
     public var dataContentType: String?
     public var mode: ContentMode
-    /// The bytes the data is decoded from: the whole envelope in structured mode, the value in binary mode.
-    let payload: Data
+    /// The JSON bytes of the data: the `data` member in structured mode, the value in binary mode
+    /// (`nil` when a structured event has no data).
+    let payload: Data?
 
     init(id: String, source: String, type: String, time: Date, subject: String?, specVersion: String,
-         dataContentType: String?, mode: ContentMode, payload: Data) {
+         dataContentType: String?, mode: ContentMode, payload: Data?) {
         self.id = id
         self.source = source
         self.type = type
@@ -40,23 +41,16 @@ public struct CloudEvent: Sendable {
 
     /// The event's data as `T`; a mismatch throws an ``EventRejection`` naming the field and why.
     public func decodeData<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let payload else {
+            throw EventRejection(field: "data", reason: "is missing", code: .invalidData)
+        }
         do {
-            switch mode {
-            case .binary:
-                return try CloudEventCodec.decoder.decode(T.self, from: payload)
-            case .structured:
-                guard let data = try CloudEventCodec.decoder.decode(StructuredData<T>.self, from: payload).data else {
-                    throw EventRejection(field: "data", reason: "is missing", code: .invalidData)
-                }
-                return data
-            }
+            return try CloudEventCodec.decoder.decode(T.self, from: payload)
         } catch let error as DecodingError {
-            throw EventRejection(decoding: error, prefix: mode == .structured ? "" : "data", code: .invalidData)
+            throw EventRejection(decoding: error, prefix: "data", code: .invalidData)
         }
     }
-}
 
-/// Reads only the `data` member of a structured envelope (others are skipped by the decoder).
-private struct StructuredData<T: Decodable>: Decodable {
-    var data: T?
+    /// The raw JSON bytes of the data, when there is any (for audit copies).
+    public var dataBytes: Data? { payload }
 }

@@ -57,38 +57,31 @@ public enum CloudEventCodec {
             : try decodeStructured(value)
     }
 
-    private struct Envelope: Decodable {
-        var specversion: String?
-        var id: String?
-        var source: String?
-        var type: String?
-        var time: String?
-        var subject: String?
-        var datacontenttype: String?
-    }
-
     private static func decodeStructured(_ value: Data) throws(EventRejection) -> CloudEvent {
-        let envelope: Envelope
-        do {
-            envelope = try decoder.decode(Envelope.self, from: value)
-        } catch let error as DecodingError {
-            if case .typeMismatch(_, let context) = error, context.codingPath.isEmpty {
-                throw EventRejection(field: nil, reason: "value is JSON but not an object", code: .notCloudEvent)
-            }
-            throw EventRejection(decoding: error, prefix: "", code: .invalidEnvelope)
-        } catch {
-            throw EventRejection(field: nil, reason: "value is not valid JSON", code: .notJSON)
+        let scanned = value.withUnsafeBytes { bytes in
+            Result { () throws(JSONEnvelopeScanner.Failure) in try JSONEnvelopeScanner.scan(bytes) }
         }
-        if envelope.specversion == nil && envelope.type == nil && envelope.id == nil {
+        let envelope: JSONEnvelopeScanner.Envelope
+        switch scanned {
+        case .success(let found): envelope = found
+        case .failure(.syntax): throw EventRejection(field: nil, reason: "value is not valid JSON", code: .notJSON)
+        case .failure(.notAnObject): throw EventRejection(field: nil, reason: "value is JSON but not an object", code: .notCloudEvent)
+        }
+        if let field = envelope.nonString {
+            throw EventRejection(field: field, reason: "expected a string", code: .invalidEnvelope)
+        }
+        let attributes = envelope.attributes
+        if attributes["specversion"] == nil && attributes["type"] == nil && attributes["id"] == nil {
             throw EventRejection(
                 field: nil,
                 reason: "not a CloudEvent: no ce_specversion header and the JSON value has no specversion, id or type",
                 code: .notCloudEvent)
         }
+        let payload = envelope.dataRange.map { value[value.startIndex + $0.lowerBound ..< value.startIndex + $0.upperBound] }
         return try validated(
-            specVersion: envelope.specversion, id: envelope.id, source: envelope.source, type: envelope.type,
-            time: envelope.time, subject: envelope.subject, dataContentType: envelope.datacontenttype,
-            mode: .structured, payload: value, prefix: "")
+            specVersion: attributes["specversion"], id: attributes["id"], source: attributes["source"], type: attributes["type"],
+            time: attributes["time"], subject: attributes["subject"], dataContentType: attributes["datacontenttype"],
+            mode: .structured, payload: payload, prefix: "")
     }
 
     private static func decodeBinary(_ record: KafkaRecord, value: Data, contentType: String?) throws(EventRejection) -> CloudEvent {
@@ -101,7 +94,7 @@ public enum CloudEventCodec {
 
     private static func validated(
         specVersion: String?, id: String?, source: String?, type: String?, time: String?, subject: String?,
-        dataContentType: String?, mode: CloudEvent.ContentMode, payload: Data, prefix: String
+        dataContentType: String?, mode: CloudEvent.ContentMode, payload: Data?, prefix: String
     ) throws(EventRejection) -> CloudEvent {
         func required(_ value: String?, _ name: String) throws(EventRejection) -> String {
             guard let value else { throw EventRejection(field: prefix + name, reason: "required attribute is missing", code: .invalidEnvelope) }

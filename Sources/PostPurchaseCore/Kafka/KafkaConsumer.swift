@@ -20,6 +20,8 @@ public final class KafkaConsumer {
     private let queue: OpaquePointer
     private let context: Unmanaged<ClientContext>
     private var topicNames: [OpaquePointer: String] = [:]
+    /// Reused between polls, so a poll allocates no pointer array.
+    private var buffer: [UnsafeMutablePointer<rd_kafka_message_t>?] = []
     private var closed = false
     private let logger: Logger
 
@@ -79,13 +81,24 @@ public final class KafkaConsumer {
     /// Up to `maxRecords` records, waiting at most `timeoutMilliseconds` for the first one.
     /// Rebalance callbacks run inside this call.
     public func poll(maxRecords: Int, timeoutMilliseconds: Int32) throws -> [KafkaRecord] {
-        var buffer = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: maxRecords)
-        let count = buffer.withUnsafeMutableBufferPointer { pointer in
-            rd_kafka_consume_batch_queue(queue, Int32(timeoutMilliseconds), pointer.baseAddress, maxRecords)
+        // consume_batch_queue waits its whole timeout for a full batch, which adds that timeout to
+        // every record's latency. So: wait only for the first record, then take whatever else is
+        // already fetched without waiting.
+        guard let first = rd_kafka_consume_queue(queue, timeoutMilliseconds) else {
+            if let fatal = fatalError() { throw fatal }
+            return []
         }
-        if count < 0 {
-            throw KafkaError(code: rd_kafka_last_error(), operation: "poll")
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(first)
+        if maxRecords > 1 {
+            buffer.append(contentsOf: repeatElement(nil, count: maxRecords - 1))
+            let more = buffer.withUnsafeMutableBufferPointer { pointer in
+                rd_kafka_consume_batch_queue(queue, 0, pointer.baseAddress! + 1, maxRecords - 1)
+            }
+            // librdkafka reports the error code in the return value's sign only; details come per message.
+            buffer.removeLast(maxRecords - 1 - max(more, 0))
         }
+        let count = buffer.count
         var records: [KafkaRecord] = []
         records.reserveCapacity(count)
         for index in 0..<count {

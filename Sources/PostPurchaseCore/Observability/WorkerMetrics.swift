@@ -7,8 +7,8 @@ import Metrics
 final class WorkerMetrics {
     private let worker: String
     private var consumed: [String: Counter] = [:]
-    private var events: [String: Counter] = [:]
-    private var deadLetters: [String: Counter] = [:]
+    private var events: [LabelPair: Counter] = [:]
+    private var deadLetters: [LabelPair: Counter] = [:]
     private var published: [String: Counter] = [:]
     private var lag: [TopicPartition: Gauge] = [:]
     private var timersFired: [String: Counter] = [:]
@@ -40,11 +40,11 @@ final class WorkerMetrics {
 
     /// `outcome`: applied, ignored, duplicate or dead_lettered.
     func recordEvent(type: String, outcome: String) {
-        counter(&events, type + "|" + outcome, "postpurchase_events_total", [("type", type), ("outcome", outcome)]).increment()
+        counter(&events, LabelPair(type, outcome), "postpurchase_events_total", [("type", type), ("outcome", outcome)]).increment()
     }
 
     func recordDeadLetter(topic: String, code: String) {
-        counter(&deadLetters, topic + "|" + code, "postpurchase_dead_letters_total", [("topic", topic), ("code", code)]).increment()
+        counter(&deadLetters, LabelPair(topic, code), "postpurchase_dead_letters_total", [("topic", topic), ("code", code)]).increment()
     }
 
     func recordPublished(topic: String, count: Int) {
@@ -68,7 +68,17 @@ final class WorkerMetrics {
         lag.removeValue(forKey: partition)?.record(0)
     }
 
-    private func counter(_ cache: inout [String: Counter], _ key: String, _ label: String, _ dimensions: [(String, String)]) -> Counter {
+    /// Two label values as a cache key, without building a joined string per event.
+    private struct LabelPair: Hashable {
+        var first: String
+        var second: String
+        init(_ first: String, _ second: String) {
+            self.first = first
+            self.second = second
+        }
+    }
+
+    private func counter<Key: Hashable>(_ cache: inout [Key: Counter], _ key: Key, _ label: String, _ dimensions: [(String, String)]) -> Counter {
         if let counter = cache[key] { return counter }
         let counter = Counter(label: label, dimensions: [("worker", worker)] + dimensions)
         cache[key] = counter
