@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "PostPurchaseCore", targets: ["PostPurchaseCore"]),
         .library(name: "PostPurchaseTesting", targets: ["PostPurchaseTesting"]),
+        .library(name: "Tracking", targets: ["Tracking"]),
         .executable(name: "tracking-worker", targets: ["TrackingWorkerMain"]),
         .executable(name: "followup-worker", targets: ["FollowupWorkerMain"]),
         .executable(name: "returns-worker", targets: ["ReturnsWorkerMain"]),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,7 +45,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
+        ),
+        // Domain module of the tracking worker: carrier formats, mapping tables, shipment state machine.
+        .target(
+            name: "Tracking",
+            dependencies: ["PostPurchaseCore", .product(name: "Metrics", package: "swift-metrics")]
         ),
         .target(
             name: "PostPurchaseTesting",
@@ -51,7 +59,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TrackingWorkerMain",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Tracking", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "FollowupWorkerMain",
@@ -78,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "PostPurchaseCoreTests",
             dependencies: ["PostPurchaseCore", "PostPurchaseTesting"]
+        ),
+        .testTarget(
+            name: "TrackingTests",
+            dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "IntegrationTests",
