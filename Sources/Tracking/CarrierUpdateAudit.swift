@@ -12,13 +12,15 @@ public struct CarrierUpdateAudit: StoredEntity, Equatable {
     public var update: CarrierUpdate
     /// The ``CarrierStatusMapping/version`` that mapped it.
     public var mappingVersion: String
-    /// The shipment's status before and after (equal when the update changed nothing).
+    /// The shipment's status before the update.
     public var statusBefore: ShipmentStatus
+    /// The shipment's status after it (equal to ``statusBefore`` when the update changed nothing).
     public var statusAfter: ShipmentStatus
     /// When it was applied.
     public var appliedAt: Date
-    /// The record value exactly as received (UTF-8 text when it is, else base64 in ``rawBase64``).
+    /// The record value exactly as received, when it is UTF-8 text.
     public var raw: String?
+    /// The record value in base64, when it is not UTF-8 text.
     public var rawBase64: String?
 
     /// Creates an audit entry.

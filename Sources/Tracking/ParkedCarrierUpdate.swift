@@ -15,11 +15,17 @@ public struct ParkedCarrierUpdate: StoredEntity, Equatable {
 
     /// The record fields a dead letter needs.
     public struct StoredRecord: Codable, Sendable, Equatable {
+        /// Physical topic.
         public var topic: String
+        /// Partition.
         public var partition: Int32
+        /// Offset.
         public var offset: Int64
+        /// Key bytes, `nil` for a null key.
         public var key: [UInt8]?
+        /// Value bytes.
         public var value: Data?
+        /// Headers, unchanged.
         public var headers: [KafkaHeader]
 
         /// Keeps `record`.

@@ -1,14 +1,23 @@
 /// Any JSON value, for free-form members such as a notification's `data`.
 public enum JSONValue: Codable, Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    /// A string.
     case string(String)
+    /// A number.
     case number(Double)
+    /// A Boolean.
     case bool(Bool)
+    /// An object.
     case object([String: JSONValue])
+    /// An array.
     case array([JSONValue])
+    /// `null`.
     case null
 
+    /// A string value.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A number value.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A Boolean value.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 
     public init(from decoder: any Decoder) throws {
