@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "loyalty-worker", targets: ["LoyaltyWorkerMain"]),
         .executable(name: "postpurchase", targets: ["PostPurchaseCLI"]),
         .executable(name: "postpurchase-echo-worker", targets: ["EchoWorkerMain"]),
+        .executable(name: "tracking-benchmark", targets: ["TrackingBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -82,6 +83,12 @@ let package = Package(
             name: "EchoWorkerMain",
             dependencies: ["PostPurchaseCore", "PostPurchaseTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/EchoWorkerMain"
+        ),
+        // Carrier events per second through the tracking worker vs. librdkafka's raw consume rate (run in release).
+        .executableTarget(
+            name: "TrackingBenchmark",
+            dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/TrackingBenchmark"
         ),
         .testTarget(
             name: "PostPurchaseCoreTests",
