@@ -1,5 +1,5 @@
 # The README's commands. `make test` is what CI runs.
-.PHONY: setup run test build schemas clean
+.PHONY: setup run test build schemas deploy-check clean
 
 setup:
 	./scripts/setup.sh
@@ -13,7 +13,10 @@ build: setup
 schemas:
 	python3 Config/schemas/check.py
 
-test: build schemas
+deploy-check:
+	python3 deploy/check.py
+
+test: build schemas deploy-check
 	swift test
 
 clean:

@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "PostPurchaseCore", targets: ["PostPurchaseCore"]),
         .library(name: "PostPurchaseTesting", targets: ["PostPurchaseTesting"]),
+        .library(name: "Tracking", targets: ["Tracking"]),
         .executable(name: "tracking-worker", targets: ["TrackingWorkerMain"]),
         .executable(name: "followup-worker", targets: ["FollowupWorkerMain"]),
         .executable(name: "returns-worker", targets: ["ReturnsWorkerMain"]),
@@ -16,6 +17,7 @@ let package = Package(
         .executable(name: "postpurchase", targets: ["PostPurchaseCLI"]),
         .executable(name: "postpurchase-echo-worker", targets: ["EchoWorkerMain"]),
         .executable(name: "postpurchase-bench", targets: ["RuntimeBenchmark"]),
+        .executable(name: "tracking-benchmark", targets: ["TrackingBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +47,13 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
+        ),
+        // Domain module of the tracking worker: carrier formats, mapping tables, shipment state machine.
+        .target(
+            name: "Tracking",
+            dependencies: ["PostPurchaseCore", .product(name: "Metrics", package: "swift-metrics")]
         ),
         .target(
             name: "PostPurchaseTesting",
@@ -52,7 +61,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TrackingWorkerMain",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Tracking", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "FollowupWorkerMain",
@@ -82,9 +91,20 @@ let package = Package(
             dependencies: ["PostPurchaseCore", "PostPurchaseTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/RuntimeBenchmark"
         ),
+        // Carrier events per second through the tracking worker vs. librdkafka's raw consume rate (run in release).
+        .executableTarget(
+            name: "TrackingBenchmark",
+            dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/TrackingBenchmark"
+        ),
         .testTarget(
             name: "PostPurchaseCoreTests",
             dependencies: ["PostPurchaseCore", "PostPurchaseTesting"]
+        ),
+        .testTarget(
+            name: "TrackingTests",
+            dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian/Ubuntu machine (as root, or with sudo):
 # librdkafka (headers and mock cluster), SQLite headers, kcat, and Python's jsonschema for the
-# contract schema check. Safe to run again: it installs only what is missing.
+# contract schema check and PyYAML for the deployment manifest check. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 packages=(librdkafka-dev libsqlite3-dev kcat pkg-config)
@@ -20,9 +20,9 @@ else
   echo "==> system packages present: ${packages[*]}"
 fi
 
-if ! python3 -c 'import jsonschema, referencing' >/dev/null 2>&1; then
-  echo "==> installing Python jsonschema (for Config/schemas/check.py)"
-  python3 -m pip install --quiet jsonschema referencing
+if ! python3 -c 'import jsonschema, referencing, yaml' >/dev/null 2>&1; then
+  echo "==> installing Python jsonschema and PyYAML (for Config/schemas/check.py and deploy/check.py)"
+  python3 -m pip install --quiet jsonschema referencing pyyaml
 fi
 
 command -v swift >/dev/null || { echo "Swift 6 is required: https://www.swift.org/install/linux/" >&2; exit 1; }

@@ -15,6 +15,7 @@ public struct WorkerContext {
     var entityWriteOrder: [EntityKey] = []
     var outputs: [OutgoingEvent] = []
     var timerChanges: [TimerChange] = []
+    var deadLetters: [(record: KafkaRecord, rejection: EventRejection)] = []
 
     struct EntityKey: Hashable {
         var namespace: String
@@ -84,6 +85,14 @@ public struct WorkerContext {
     /// Cancels the timer `id` if it exists.
     public mutating func cancelTimer(id: String) {
         timerChanges.append(.cancel(id))
+    }
+
+    /// Puts `record` on the dead-letter topic unchanged, with the contract's `dlq-*` headers, once
+    /// this handler's changes are committed: for input the worker gave up on later, e.g. a carrier
+    /// update it kept waiting for its shipment until a timer ran out. (Rejecting the input at hand is
+    /// done by throwing ``EventRejection``.)
+    public mutating func deadLetter(_ record: KafkaRecord, because rejection: EventRejection) {
+        deadLetters.append((record, rejection))
     }
 
     /// The stored timer `id`, if scheduled (changes by this handler not included).

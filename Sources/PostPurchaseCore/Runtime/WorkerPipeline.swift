@@ -236,6 +236,9 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         for event in context.outputs {
             outbox.append(try outboxRecord(for: event, source: context.owner))
         }
+        for (record, rejection) in context.deadLetters {
+            try deadLetter(record, rejection, &outbox)
+        }
     }
 
     private func outboxRecord(for event: OutgoingEvent, source: TopicPartition) throws -> OutboxRecord {

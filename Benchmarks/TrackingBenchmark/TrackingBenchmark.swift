@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import PostPurchaseCore
+import PostPurchaseTesting
+import Tracking
+
+/// Carrier events per second through one tracking-worker pipeline with durable (SQLite) state,
+/// next to librdkafka's raw consume rate of the same records in the same run. Not a test: run it
+/// in release mode and read the figures.
+///
+///     swift run -c release tracking-benchmark [events] [events-per-parcel]
+@main
+enum TrackingBenchmark {
+    static func main() async throws {
+        let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+        let events = arguments.first ?? 100_000
+        let perParcel = arguments.dropFirst().first ?? 10
+        let parcels = max(1, events / perParcel)
+        let partitions: Int32 = 24
+        print("tracking-benchmark: \(events) carrier events for \(parcels) parcels, \(partitions) partitions, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+
+        let fixture = try DevBrokerFixture(partitions: partitions)
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-benchmark-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        var configuration = fixture.configuration(dataDirectory: data, groupId: "benchmark-tracking")
+        configuration.runtime.batchSize = 5_000
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Config/templates").path
+        let worker = TrackingWorker(composer: try NotificationComposer(directory: templates, required: TrackingMessages.templates))
+
+        // 1. Orders and dispatches, processed before the measurement.
+        let start = Date(timeIntervalSince1970: 1_740_000_000)
+        var orders: [OutgoingEvent] = []
+        for parcel in 0..<parcels {
+            let orderId = "ORD-\(parcel)"
+            orders.append(OutgoingEvent(
+                topic: .orders, key: orderId, id: "paid-\(parcel)", type: EventType.orderPaid, source: "benchmark", time: start,
+                data: OrderPaid(
+                    orderId: orderId,
+                    customer: .init(id: "CUS-\(parcel % 5_000)", phone: "+9665\(parcel)", locale: parcel % 2 == 0 ? "ar-SA" : "en-US",
+                                    timeZone: "Asia/Riyadh", marketingConsent: false),
+                    items: [.init(sku: "SKU-1", name: "Lamp", category: "home", quantity: 1, unitPrice: Money(amount: 12999, currency: "SAR"))],
+                    total: Money(amount: 12999, currency: "SAR"), paidAt: start)))
+            orders.append(OutgoingEvent(
+                topic: .orders, key: orderId, id: "dispatch-\(parcel)", type: EventType.shipmentDispatched, source: "benchmark",
+                time: start.addingTimeInterval(3_600),
+                data: ShipmentDispatched(
+                    orderId: orderId, shipmentId: "SHP-\(parcel)", carrier: "usps", trackingNumber: trackingNumber(parcel),
+                    items: [ItemQuantity(sku: "SKU-1", quantity: 1)], promisedBy: Date(timeIntervalSinceNow: 365 * 86_400))))
+        }
+        for chunk in stride(from: 0, to: orders.count, by: 10_000) {
+            try fixture.publish(Array(orders[chunk..<min(chunk + 10_000, orders.count)]), topic: "orders")
+        }
+        var running = try RunningWorker(worker, configuration: configuration)
+        try await waitUntilConsumed(fixture, topic: "orders")
+        try await running.stop()
+        print("  orders and dispatches loaded: \(orders.count)")
+
+        // 2. Carrier webhooks in the three raw formats; a parcel's updates are spread in time.
+        var records: [(topic: String, key: String?, value: Data?, headers: [KafkaHeader])] = []
+        records.reserveCapacity(events)
+        var bytes = 0
+        for index in 0..<events {
+            let parcel = index % parcels
+            let step = index / parcels
+            let (body, source) = webhook(parcel: parcel, step: step, steps: perParcel, start: start)
+            bytes += body.count
+            records.append(("carrier-events", trackingNumber(parcel), body, source.map { [KafkaHeader(name: "carrier-source", text: $0)] } ?? []))
+        }
+        for chunk in stride(from: 0, to: records.count, by: 10_000) {
+            try fixture.publish(Array(records[chunk..<min(chunk + 10_000, records.count)]))
+        }
+        print("  carrier events published: \(events), average \(bytes / events) bytes")
+
+        // 3. librdkafka alone: consume every record, copy it out, nothing else.
+        let consumer = try KafkaConsumer(
+            properties: ["bootstrap.servers": fixture.bootstrapServers, "group.id": "benchmark-raw", "enable.auto.commit": "false"],
+            rebalanceListener: nil, logger: Logger(label: "raw", factory: { _ in SwiftLogNoOpLogHandler() }))
+        var starts: [TopicPartition: Int64] = [:]
+        for partition in 0..<partitions { starts[TopicPartition(topic: "carrier-events", partition: partition)] = 0 }
+        try consumer.assign(starts)
+        var consumed = 0
+        let rawStarted = ContinuousClock.now
+        while consumed < events {
+            consumed += try consumer.poll(maxRecords: 5_000, timeoutMilliseconds: 100).count
+        }
+        let rawSeconds = seconds(ContinuousClock.now - rawStarted)
+        consumer.close()
+
+        // 4. The tracking worker: decode, correlate, decide, one SQLite transaction per batch, outbox, publish.
+        running = try RunningWorker(worker, configuration: configuration)
+        try await running.waitUntilReady()
+        let workerStarted = ContinuousClock.now
+        try await waitUntilConsumed(fixture, topic: "carrier-events")
+        let workerSeconds = seconds(ContinuousClock.now - workerStarted)
+        try await running.stop()
+        let updates = try fixture.endOffsets(topic: "shipment-updates").values.reduce(0, +)
+        let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
+
+        print(String(format: "  librdkafka raw consume:      %9.0f events/s (%.2f s)", Double(events) / rawSeconds, rawSeconds))
+        print(String(format: "  tracking-worker, SQLite:     %9.0f events/s (%.2f s, to the last committed offset)", Double(events) / workerSeconds, workerSeconds))
+        print("  outputs: \(updates) shipment-updates, \(messages) notifications")
+        try? FileManager.default.removeItem(atPath: data)
+    }
+
+    static func trackingNumber(_ parcel: Int) -> String { "BM\(String(format: "%012d", parcel))" }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Waits until the benchmark group committed the end of every partition of `topic`.
+    static func waitUntilConsumed(_ fixture: DevBrokerFixture, topic: String) async throws {
+        let end = try fixture.endOffsets(topic: topic)
+        while true {
+            let committed = try fixture.committedOffsets(group: "benchmark-tracking", topic: topic)
+            if end.allSatisfy({ partition, high in high == 0 || (committed[partition] ?? -1) >= high }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The journey of a parcel over `steps` webhooks: label, scans (mostly repeats), out for delivery, delivered.
+    static func webhook(parcel: Int, step: Int, steps: Int, start: Date) -> (Data, String?) {
+        let status: ShipmentStatus = switch step {
+        case 0: .labelCreated
+        case steps - 2: .outForDelivery
+        case steps - 1: .delivered
+        default: .inTransit
+        }
+        let time = RFC3339.format(start.addingTimeInterval(7_200 + Double(step) * 3_600))
+        let number = trackingNumber(parcel)
+        switch parcel % 3 {
+        case 0:
+            let (value, detail) = switch status {
+            case .labelCreated: ("pre_transit", "label_created")
+            case .outForDelivery: ("out_for_delivery", "out_for_delivery")
+            case .delivered: ("delivered", "arrived_at_destination")
+            default: ("in_transit", "arrived_at_facility")
+            }
+            return (Data("""
+                {"id":"evt_\(parcel)_\(step)","object":"Event","description":"tracker.updated","mode":"production","result":{"id":"trk_\(parcel)","object":"Tracker","tracking_code":"\(number)","status":"\(value)","status_detail":"\(detail)","carrier":"USPS","est_delivery_date":"2025-02-25T00:00:00Z","tracking_details":[{"object":"TrackingDetail","message":"Scan","status":"\(value)","status_detail":"\(detail)","datetime":"\(time)","tracking_location":{"object":"TrackingLocation","city":"DALLAS","state":"TX","country":"US","zip":"75201"}}]}}
+                """.utf8), "easypost")
+        case 1:
+            let (value, code) = switch status {
+            case .labelCreated: ("PRE_TRANSIT", "information_received")
+            case .outForDelivery: ("TRANSIT", "out_for_delivery")
+            case .delivered: ("DELIVERED", "delivered")
+            default: ("TRANSIT", "package_arrived")
+            }
+            return (Data("""
+                {"event":"track_updated","test":false,"data":{"carrier":"usps","tracking_number":"\(number)","eta":"2025-02-25T00:00:00Z","tracking_status":{"object_id":"ts_\(parcel)_\(step)","status":"\(value)","status_details":"Scan","status_date":"\(time)","substatus":{"code":"\(code)","text":"","action_required":false},"location":{"city":"Las Vegas","state":"NV","zip":"89101","country":"US"}}}}
+                """.utf8), nil)
+        default:
+            let (tag, subtag) = switch status {
+            case .labelCreated: ("InfoReceived", "InfoReceived_001")
+            case .outForDelivery: ("OutForDelivery", "OutForDelivery_001")
+            case .delivered: ("Delivered", "Delivered_001")
+            default: ("InTransit", "InTransit_003")
+            }
+            return (Data("""
+                {"event":"tracking_update","event_id":"as-\(parcel)-\(step)","is_tracking_first_tag":false,"msg":{"id":"as\(parcel)","tracking_number":"\(number)","slug":"usps","tag":"\(tag)","subtag":"\(subtag)","subtag_message":"Scan","expected_delivery":"2025-02-25","checkpoints":[{"checkpoint_time":"\(time)","created_at":"\(time)","message":"Scan","location":"DALLAS, TX","tag":"\(tag)","subtag":"\(subtag)","slug":"usps"}]},"ts":1740000000}
+                """.utf8), "aftership")
+        }
+    }
+}

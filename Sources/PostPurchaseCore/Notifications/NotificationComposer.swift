@@ -1,0 +1,132 @@
+import Foundation
+import Mustache
+
+/// Renders `notification.requested` messages from Mustache templates, in the customer's language
+/// and time zone.
+///
+/// Templates are files `<template-id>.<language>.mustache` (e.g. `shipment.delivered.ar.mustache`,
+/// or `shipment.delivered.ar-SA.mustache` for one region). The **first line is the subject**, the
+/// rest (after blank lines) is the body; both are Mustache, rendered as plain text (no HTML
+/// escaping). The language is chosen by fallback: the customer's full tag (`ar-SA`), then its
+/// language (`ar`), then ``fallbackLanguage`` (`en`).
+///
+/// Every template is read and parsed once, at start-up; a template a worker needs but that is
+/// missing in the fallback language, or one that does not parse, stops start-up with the file
+/// and the reason, never later at send time.
+public struct NotificationComposer: Sendable {
+    /// The environment variable naming the templates directory.
+    public static let directoryEnvironmentKey = "POSTPURCHASE_TEMPLATES_DIR"
+    /// The templates directory when the environment names none, relative to the working directory.
+    public static let defaultDirectory = "Config/templates"
+    /// The language every required template must exist in.
+    public let fallbackLanguage: String
+    /// Where the templates were loaded from.
+    public let directory: String
+
+    private struct Parsed: Sendable {
+        var subject: MustacheTemplate
+        var body: MustacheTemplate
+    }
+
+    private let templates: [String: Parsed]
+
+    /// Loads every template in `directory` and checks that each of `required` exists in `fallbackLanguage`.
+    public init(directory: String, required: [NotificationTemplate], fallbackLanguage: String = "en") throws {
+        self.directory = directory
+        self.fallbackLanguage = fallbackLanguage
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw NotificationTemplateError(template: directory, reason: "cannot read the templates directory (set \(Self.directoryEnvironmentKey))")
+        }
+        var templates: [String: Parsed] = [:]
+        for file in files.sorted() where file.hasSuffix(".mustache") {
+            let name = String(file.dropLast(".mustache".count))
+            let path = (directory as NSString).appendingPathComponent(file)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw NotificationTemplateError(template: path, reason: "cannot be read as UTF-8")
+            }
+            templates[name] = try Self.parse(text, path: path)
+        }
+        for template in required where templates["\(template.rawValue).\(fallbackLanguage)"] == nil {
+            throw NotificationTemplateError(
+                template: (directory as NSString).appendingPathComponent("\(template.rawValue).\(fallbackLanguage).mustache"),
+                reason: "missing (the worker needs template '\(template.rawValue)' at least in '\(fallbackLanguage)')")
+        }
+        self.templates = templates
+    }
+
+    /// Loads from `POSTPURCHASE_TEMPLATES_DIR`, or ``defaultDirectory`` relative to the working directory.
+    public static func fromEnvironment(
+        required: [NotificationTemplate], environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> NotificationComposer {
+        let directory = environment[directoryEnvironmentKey].flatMap { $0.isEmpty ? nil : $0 } ?? defaultDirectory
+        return try NotificationComposer(directory: directory, required: required)
+    }
+
+    private static func parse(_ text: String, path: String) throws -> Parsed {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n")
+        let subjectLine = normalized.prefix { $0 != "\n" }
+        let body = normalized.dropFirst(subjectLine.count).trimmingCharacters(in: .whitespacesAndNewlines)
+        let subject = subjectLine.trimmingCharacters(in: .whitespaces)
+        guard !subject.isEmpty else { throw NotificationTemplateError(template: path, reason: "the first line (the subject) is empty") }
+        guard !body.isEmpty else { throw NotificationTemplateError(template: path, reason: "the body (after the subject line) is empty") }
+        do {
+            let pragma = "{{% CONTENT_TYPE: TEXT}}"
+            return Parsed(subject: try MustacheTemplate(string: pragma + subject), body: try MustacheTemplate(string: pragma + body))
+        } catch {
+            throw NotificationTemplateError(template: path, reason: "not valid Mustache: \(error)")
+        }
+    }
+
+    /// Whether `template` can be rendered in some language (it exists at least in the fallback language).
+    public func hasTemplate(_ template: NotificationTemplate) -> Bool {
+        templates["\(template.rawValue).\(fallbackLanguage)"] != nil
+    }
+
+    /// The languages tried for `locale`, most specific first: `ar-SA` → `ar-SA`, `ar`, `en`.
+    public func languages(for locale: String) -> [String] {
+        var candidates: [String] = []
+        let tag = locale.replacingOccurrences(of: "_", with: "-")
+        if !tag.isEmpty { candidates.append(tag) }
+        if let language = tag.split(separator: "-").first.map(String.init), language != tag { candidates.append(language) }
+        if !candidates.contains(fallbackLanguage) { candidates.append(fallbackLanguage) }
+        return candidates
+    }
+
+    /// Renders `draft` into the contract's `notification.requested` data.
+    public func compose(_ draft: NotificationDraft) throws -> NotificationRequested {
+        let candidates = languages(for: draft.recipient.locale)
+        guard let language = candidates.first(where: { templates["\(draft.template.rawValue).\($0)"] != nil }),
+              let parsed = templates["\(draft.template.rawValue).\(language)"]
+        else {
+            throw NotificationTemplateError(template: draft.template.rawValue, reason: "no template for \(candidates.joined(separator: ", "))")
+        }
+        // The message is in the customer's locale when its language was found, otherwise in the fallback.
+        let sameLanguage = language.split(separator: "-").first == draft.recipient.locale.split(separator: "-").first
+        let locale = sameLanguage ? draft.recipient.locale : language
+        var values = draft.values
+        if values["customerName"] == nil, let name = draft.recipient.name, !name.isEmpty { values["customerName"] = .text(name) }
+        let formatter = NotificationFormatter(locale: locale, timeZone: draft.recipient.timeZone)
+        let context = formatter.context(values)
+        let subject = parsed.subject.render(context).trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = Self.tidy(parsed.body.render(context))
+        return NotificationRequested(
+            notificationId: "ntf:" + draft.cause, customerId: draft.recipient.customerId, orderId: draft.orderId,
+            template: draft.template, category: draft.category, channels: draft.recipient.channels, locale: locale,
+            subject: subject, body: body, sendAt: draft.sendAt, data: values.mapValues(\.json))
+    }
+
+    /// Drops the blank lines left by false sections and the spaces before punctuation they leave.
+    private static func tidy(_ text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty, lines.last?.isEmpty ?? true { continue }
+            lines.append(trimmed.isEmpty ? "" : line)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import PostPurchaseCore
+
+/// The tracking worker: carrier updates → canonical shipment status, customer messages and delay
+/// detection (issue 3). Reads `orders` and `carrier-events` (raw webhooks accepted), emits on
+/// `shipment-updates` and `notifications`.
+public struct TrackingWorker: Worker {
+    /// The decisions.
+    public let tracker: ShipmentTracker
+
+    /// A worker rendering messages with `composer`.
+    public init(composer: NotificationComposer, settings: TrackingSettings = TrackingSettings()) {
+        tracker = ShipmentTracker(source: WorkerRole.tracking.name, composer: composer, settings: settings)
+    }
+
+    /// Loads the templates (``NotificationComposer/fromEnvironment(required:environment:)``) and the
+    /// settings from the environment; a missing template or a bad setting stops start-up.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrackingWorker {
+        TrackingWorker(
+            composer: try NotificationComposer.fromEnvironment(required: TrackingMessages.templates, environment: environment),
+            settings: try TrackingSettings.fromEnvironment(environment))
+    }
+
+    public var name: String { WorkerRole.tracking.name }
+    public var subscriptions: [TopicSubscription] { WorkerRole.tracking.subscriptions }
+    public var outputTopics: [TopicName] { WorkerRole.tracking.outputTopics }
+
+    public func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome {
+        try tracker.handle(input, context: &context)
+    }
+
+    public func fire(_ timer: DurableTimer, context: inout WorkerContext) throws {
+        try tracker.fire(timer, context: &context)
+    }
+}

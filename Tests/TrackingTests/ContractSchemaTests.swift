@@ -1,0 +1,87 @@
+import Foundation
+@testable import PostPurchaseCore
+import Testing
+@testable import Tracking
+
+/// Whether `python3` with `jsonschema` is there (scripts/setup.sh installs it for the schema check).
+private let schemaValidatorAvailable: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import jsonschema, referencing"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()
+
+@Suite("Outputs against the contract's JSON Schemas")
+struct ContractSchemaTests {
+    static let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Config/schemas").path
+
+    static let validator = """
+        import json, pathlib, sys
+        from jsonschema import Draft202012Validator, FormatChecker
+        from referencing import Registry, Resource
+        d = pathlib.Path(sys.argv[1])
+        schemas = {p.name: json.loads(p.read_text()) for p in d.glob("*.json") if p.name != "index.json"}
+        registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas.values())
+        v = Draft202012Validator(schemas["cloudevent.json"], registry=registry, format_checker=FormatChecker())
+        bad = 0
+        for line in sys.stdin:
+            event = json.loads(line)
+            if event["type"] + ".json" not in schemas:
+                print("no schema for", event["type"]); bad += 1
+            for e in v.iter_errors(event):
+                print(event["type"], e.json_path, e.message); bad += 1
+        sys.exit(1 if bad else 0)
+        """
+
+    @Test(.enabled(if: schemaValidatorAvailable)) func everyOutputOfAJourneyValidates() throws {
+        let tracker = ShipmentTracker(composer: try Fixture.composer())
+        var context = InMemoryTrackingContext(now: Fixture.date("2025-03-03T09:00:00Z"))
+        let paid = OrderPaid(
+            orderId: "ORD-9", customer: .init(id: "CUS-9", email: "a@example.com", locale: "ar-SA", timeZone: "Asia/Riyadh", marketingConsent: false),
+            items: [.init(sku: "A", name: "A", category: "c", quantity: 2, unitPrice: Money(amount: 100, currency: "SAR"))],
+            total: Money(amount: 200, currency: "SAR"), paidAt: Fixture.date("2025-03-03T08:00:00Z"))
+        _ = try tracker.handle(try Fixture.event(EventType.orderPaid, paid, time: paid.paidAt), context: &context)
+        for (shipment, number) in [("S1", "N1"), ("S2", "N2")] {
+            let dispatched = ShipmentDispatched(orderId: "ORD-9", shipmentId: shipment, carrier: "smsa", trackingNumber: number,
+                                                items: [ItemQuantity(sku: "A", quantity: 1)], promisedBy: Fixture.date("2025-03-05T20:00:00Z"))
+            _ = try tracker.handle(try Fixture.event(EventType.shipmentDispatched, dispatched, time: Fixture.date("2025-03-03T10:00:00Z")), context: &context)
+        }
+        func track(_ number: String, _ status: ShipmentStatus, _ at: String) throws {
+            let update = TrackingUpdated(trackingNumber: number, carrier: "smsa", status: status, occurredAt: Fixture.date(at),
+                                         estimatedDelivery: Fixture.date("2025-03-06T18:00:00+03:00"), location: "Riyadh, SA", message: "scan")
+            _ = try tracker.handle(try Fixture.event(EventType.trackingUpdated, update, time: Fixture.date(at), topic: .carrierEvents), context: &context)
+        }
+        try track("N1", .inTransit, "2025-03-03T12:00:00Z")
+        try track("N1", .exception, "2025-03-04T12:00:00Z")
+        try track("N2", .availableForPickup, "2025-03-04T13:00:00Z")
+        try track("N1", .outForDelivery, "2025-03-05T06:00:00Z")
+        try track("N1", .attemptFailed, "2025-03-05T12:00:00Z")
+        try context.advance(to: Fixture.date("2025-03-05T21:00:00Z"), with: tracker)
+        try track("N1", .delivered, "2025-03-06T12:00:00Z")
+        try track("N2", .delivered, "2025-03-06T13:00:00Z")
+        #expect(Set(context.types()) == [
+            EventType.shipmentStatusChanged, EventType.shipmentDelivered, EventType.shipmentDelayed, EventType.orderDelivered, EventType.notificationRequested,
+        ])
+        #expect(Set(try context.outputs(EventType.shipmentDelayed, as: ShipmentStatusChanged.self).compactMap(\.reason)) == Set(DelayReason.allCases))
+        let lines = try context.emitted.map { String(decoding: try CloudEventCodec.encodeStructured($0), as: UTF8.self) }.joined(separator: "\n")
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.validator, Self.schemas]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(lines.utf8))
+        try input.fileHandleForWriting.close()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(report)")
+    }
+}
