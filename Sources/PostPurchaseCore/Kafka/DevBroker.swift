@@ -17,16 +17,9 @@ public final class DevBroker {
     /// Starts `brokers` mock brokers on loopback.
     public init(brokers: Int = 1, logger: Logger) throws {
         let context = ClientContext(logger: logger, rebalanceListener: nil)
-        let conf = try RDKafkaConfig.make(["log.queue": "false"], operation: "configure dev broker")
-        let unmanaged = Unmanaged.passRetained(context)
-        rd_kafka_conf_set_opaque(conf, unmanaged.toOpaque())
-        rd_kafka_conf_set_log_cb(conf, clientLogTrampoline)
-        var errorBuffer = [CChar](repeating: 0, count: 512)
-        guard let owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorBuffer, errorBuffer.count) else {
-            rd_kafka_conf_destroy(conf)
-            unmanaged.release()
-            throw KafkaError.client(RDKafkaConfig.message(errorBuffer), operation: "start dev broker")
-        }
+        let client = try RDKafkaClient.make(RD_KAFKA_PRODUCER, properties: ["log.queue": "false"], context: context, operation: "dev broker")
+        let owner = client.handle
+        let unmanaged = client.context
         guard let cluster = rd_kafka_mock_cluster_new(owner, Int32(brokers)) else {
             rd_kafka_destroy(owner)
             unmanaged.release()

@@ -16,16 +16,9 @@ public final class KafkaAdmin {
     /// An admin client using these client properties (bootstrap servers, security).
     public init(properties: [String: String], logger: Logger) throws {
         let context = ClientContext(logger: logger, rebalanceListener: nil)
-        let conf = try RDKafkaConfig.make(properties, operation: "configure admin client")
-        let unmanaged = Unmanaged.passRetained(context)
-        rd_kafka_conf_set_opaque(conf, unmanaged.toOpaque())
-        rd_kafka_conf_set_log_cb(conf, clientLogTrampoline)
-        var errorBuffer = [CChar](repeating: 0, count: 512)
-        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorBuffer, errorBuffer.count) else {
-            rd_kafka_conf_destroy(conf)
-            unmanaged.release()
-            throw KafkaError.client(RDKafkaConfig.message(errorBuffer), operation: "create admin client")
-        }
+        let client = try RDKafkaClient.make(RD_KAFKA_PRODUCER, properties: properties, context: context, operation: "admin client")
+        let handle = client.handle
+        let unmanaged = client.context
         self.handle = handle
         self.context = unmanaged
     }

@@ -34,22 +34,11 @@ public final class KafkaConsumer {
         properties["log.queue"] = "false"
         self.logger = logger
         let context = ClientContext(logger: logger, rebalanceListener: rebalanceListener)
-        let conf = try RDKafkaConfig.make(properties, operation: "configure consumer")
-        let unmanaged = Unmanaged.passRetained(context)
-        rd_kafka_conf_set_opaque(conf, unmanaged.toOpaque())
-        rd_kafka_conf_set_log_cb(conf, clientLogTrampoline)
-        rd_kafka_conf_set_error_cb(conf, clientErrorTrampoline)
-        if rebalanceListener != nil {
-            rd_kafka_conf_set_rebalance_cb(conf, rebalanceTrampoline)
+        let client = try RDKafkaClient.make(RD_KAFKA_CONSUMER, properties: properties, context: context, operation: "consumer") { conf in
+            if rebalanceListener != nil { rd_kafka_conf_set_rebalance_cb(conf, rebalanceTrampoline) }
         }
-        var errorBuffer = [CChar](repeating: 0, count: 512)
-        guard let handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errorBuffer, errorBuffer.count) else {
-            rd_kafka_conf_destroy(conf)
-            unmanaged.release()
-            throw KafkaError.client(RDKafkaConfig.message(errorBuffer), operation: "create consumer")
-        }
-        self.handle = handle
-        self.context = unmanaged
+        self.handle = client.handle
+        self.context = client.context
         rd_kafka_poll_set_consumer(handle)
         self.queue = rd_kafka_queue_get_consumer(handle)
         context.consumer = self

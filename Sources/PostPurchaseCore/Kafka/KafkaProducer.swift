@@ -40,20 +40,11 @@ public final class KafkaProducer {
         self.logger = logger
         let context = ClientContext(logger: logger, rebalanceListener: nil)
         context.deliveries = DeliveryBook()
-        let conf = try RDKafkaConfig.make(properties, operation: "configure producer")
-        let unmanaged = Unmanaged.passRetained(context)
-        rd_kafka_conf_set_opaque(conf, unmanaged.toOpaque())
-        rd_kafka_conf_set_log_cb(conf, clientLogTrampoline)
-        rd_kafka_conf_set_error_cb(conf, clientErrorTrampoline)
-        rd_kafka_conf_set_dr_msg_cb(conf, deliveryTrampoline)
-        var errorBuffer = [CChar](repeating: 0, count: 512)
-        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errorBuffer, errorBuffer.count) else {
-            rd_kafka_conf_destroy(conf)
-            unmanaged.release()
-            throw KafkaError.client(RDKafkaConfig.message(errorBuffer), operation: "create producer")
+        let client = try RDKafkaClient.make(RD_KAFKA_PRODUCER, properties: properties, context: context, operation: "producer") { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf, deliveryTrampoline)
         }
-        self.handle = handle
-        self.context = unmanaged
+        self.handle = client.handle
+        self.context = client.context
     }
 
     deinit {
