@@ -190,4 +190,29 @@ struct RuntimeIntegrationTests {
             #expect(report.partition == Murmur2Partitioner.partition(for: Array(key.utf8), partitionCount: 3))
         }
     }
+
+    @Test func aPartitionReturningFromAnInstanceWithAnotherStoreIsNotReplayed() async throws {
+        // Two instances with separate data directories, as on two hosts, take turns on one group.
+        let hostA = fixture.configuration(dataDirectory: temporaryDirectory("host-a"), groupId: "g-hosts")
+        let hostB = fixture.configuration(dataDirectory: temporaryDirectory("host-b"), groupId: "g-hosts")
+        var worker = try RunningWorker(EchoWorker(), configuration: hostA)
+        try fixture.publish(requests(0..<30, prefix: "a"), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 30)
+        try await worker.stop()
+        worker = try RunningWorker(EchoWorker(), configuration: hostB)
+        try fixture.publish(requests(30..<60, prefix: "a"), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 60)
+        try await worker.stop()
+        // Back on host A, whose store still ends at the first 30: it must not publish B's 30 again.
+        worker = try RunningWorker(EchoWorker(), configuration: hostA)
+        try await worker.waitUntilReady()
+        try fixture.publish(requests(60..<70, prefix: "a"), topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 70)
+        try await Task.sleep(for: .seconds(1))
+        try await worker.stop()
+        let replies = try echoOutputs(try fixture.records(on: "echo-out")).filter { $0.type == "echo.reply" }
+        #expect(replies.count == 70)
+        #expect(Set(replies.map(\.id)).count == 70, "no output published twice")
+        #expect(Set(replies.map(\.reply.requestId)) == Set((0..<70).map { "a\($0)" }))
+    }
 }

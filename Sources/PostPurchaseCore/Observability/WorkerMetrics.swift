@@ -20,6 +20,8 @@ final class WorkerMetrics {
     let assignedPartitions: Gauge
     let handlerFailures: Counter
     let transientRetries: Counter
+    /// Records this instance's store never saw because another store processed them (multi-host SQLite).
+    let stateGaps: Counter
 
     init(worker: String) {
         self.worker = worker
@@ -32,6 +34,7 @@ final class WorkerMetrics {
         assignedPartitions = Gauge(label: "postpurchase_assigned_partitions", dimensions: dimensions)
         handlerFailures = Counter(label: "postpurchase_handler_failures_total", dimensions: dimensions)
         transientRetries = Counter(label: "postpurchase_transient_retries_total", dimensions: dimensions)
+        stateGaps = Counter(label: "postpurchase_state_gap_records_total", dimensions: dimensions)
     }
 
     func recordConsumed(topic: String) {

@@ -398,9 +398,27 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 if (try? Backoff.sleep(attempt: attempt, stop: stop)) == nil { break }
             }
         }
-        let unstored = partitions.filter { stored[$0] == nil }
-        if !unstored.isEmpty, let committed = try? consumer.committed(unstored, timeoutMilliseconds: 5_000) {
-            startingPositions.merge(committed) { $1 }
+        // The group's commit is only ever ahead of our store when an instance with another store
+        // (another host) processed the partition meanwhile. Replaying from our older offset would
+        // publish its outputs again, so start at the commit and report the gap in our state.
+        if let committed = try? consumer.committed(partitions, timeoutMilliseconds: 5_000) {
+            for (partition, offset) in committed {
+                guard let mine = stored[partition] else {
+                    startingPositions[partition] = offset
+                    continue
+                }
+                if offset > mine {
+                    logger.error("partition was processed by an instance with another store; skipping to the group's offset", metadata: [
+                        LogKey.topic: "\(partition.topic)", LogKey.partition: "\(partition.partition)",
+                        "offset.stored": "\(mine)", "offset.committed": "\(offset)",
+                    ])
+                    let moved = (try? store.write { try $0.advanceOffset(partition, expected: mine, next: offset) }) ?? false
+                    if moved {
+                        metrics.stateGaps.increment(by: Int(offset - mine))
+                        stored[partition] = offset
+                    }
+                }
+            }
         }
         for partition in partitions {
             positions[partition] = stored[partition]
