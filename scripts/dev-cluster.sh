@@ -12,14 +12,20 @@ bin=$(swift build -c release --show-bin-path)
 mkdir -p .run
 rm -f .run/bootstrap
 pids=()
+broker_pid=""
+stopped=""
 cleanup() {
-  echo "==> stopping"
+  [ -n "$stopped" ] && return
+  stopped=1
+  echo "==> stopping the workers (they drain and commit), then the dev broker"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait || true
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "$broker_pid" ] && kill -TERM "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
-"$bin/postpurchase" dev-broker --bootstrap-file .run/bootstrap > .run/dev-broker.log 2>&1 &
-pids+=($!)
+# Its own session: Ctrl-C reaches the workers, and the broker stops only after they have drained.
+setsid "$bin/postpurchase" dev-broker --bootstrap-file .run/bootstrap > .run/dev-broker.log 2>&1 &
+broker_pid=$!
 for _ in $(seq 1 100); do [ -s .run/bootstrap ] && break; sleep 0.1; done
 export KAFKA_BOOTSTRAP_SERVERS=$(cat .run/bootstrap)
 export POSTPURCHASE_DATA_DIR=${POSTPURCHASE_DATA_DIR:-.run/data}
@@ -35,4 +41,4 @@ for port in 9101 9102 9103 9104; do
 done
 echo "==> publish with: $bin/postpurchase publish --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic orders --type order.cancelled --data '{\"orderId\":\"o-1\"}'"
 echo "==> Ctrl-C stops everything"
-wait
+wait "${pids[@]}"
