@@ -81,12 +81,12 @@ struct PublishCommand: AsyncParsableCommand {
                 values.append((chunk, [KafkaHeader(name: "content-type", text: contentType)] + extraHeaders))
             }
         } else if let type, let data {
-            guard let json = try? JSONSerialization.jsonObject(with: Data(data.utf8)) else {
+            guard let json = try? JSONDecoder().decode(ExactJSON.self, from: Data(data.utf8)) else {
                 throw ValidationError("--data is not valid JSON")
             }
             let event = OutgoingEvent(
                 topic: TopicName(topic), key: key ?? "", id: id ?? UUID().uuidString.lowercased(), type: type, source: source,
-                subject: subject, time: time.flatMap(RFC3339.parse) ?? Date(), data: RawJSON(json: json))
+                subject: subject, time: time.flatMap(RFC3339.parse) ?? Date(), data: json)
             if binary {
                 let encoded = try CloudEventCodec.encodeBinary(event)
                 values.append((Data(encoded.value), encoded.headers + extraHeaders))
@@ -122,20 +122,10 @@ struct PublishCommand: AsyncParsableCommand {
     }
 }
 
-/// Arbitrary JSON (from --data) re-encoded as the event's data.
-struct RawJSON: Encodable, @unchecked Sendable {
-    // @unchecked: holds an immutable tree from JSONSerialization, only read.
-    let json: Any
-    func encode(to encoder: any Encoder) throws {
-        let data = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
-        let value = try JSONDecoder().decode(JSONValue.self, from: data)
-        try value.encode(to: encoder)
-    }
-}
-
-/// A JSON value, for passing arbitrary data through Codable.
-enum JSONValue: Codable {
-    case null, bool(Bool), number(Double), integer(Int64), string(String), array([JSONValue]), object([String: JSONValue])
+/// Any JSON value from `--data`, passed through unchanged. Unlike the core's `JSONValue` it keeps
+/// integers exact (money is integer minor units, and `12999` must not come out as `12999.0`).
+enum ExactJSON: Codable, Sendable {
+    case null, bool(Bool), number(Double), integer(Int64), string(String), array([ExactJSON]), object([String: ExactJSON])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -144,8 +134,8 @@ enum JSONValue: Codable {
         else if let value = try? container.decode(Int64.self) { self = .integer(value) }
         else if let value = try? container.decode(Double.self) { self = .number(value) }
         else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        else if let value = try? container.decode([ExactJSON].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: ExactJSON].self)) }
     }
 
     func encode(to encoder: any Encoder) throws {

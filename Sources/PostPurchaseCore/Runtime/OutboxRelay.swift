@@ -24,10 +24,6 @@ final class OutboxRelay {
         var output: TopicPartition
     }
 
-    /// Thrown when a stop was requested while waiting for the broker; pending records stay in the
-    /// outbox and are recovered by whoever owns the partition next.
-    struct Interrupted: Error {}
-
     init(store: any StateStore, producer: KafkaProducer, readerProperties: [String: String],
          metrics: WorkerMetrics, logger: Logger, stop: StopSignal) {
         self.store = store
@@ -179,12 +175,16 @@ final class OutboxRelay {
 
 /// Exponential back-off that wakes up for a stop request.
 enum Backoff {
-    /// Sleeps 100 ms × 2^(attempt-1), at most 10 s; throws ``OutboxRelay/Interrupted`` on stop.
+    /// A stop was requested while waiting; whatever was pending stays in the store (outbox rows,
+    /// unadvanced offsets) for whoever owns the partition next.
+    struct StopRequested: Error {}
+
+    /// Sleeps 100 ms × 2^(attempt-1), at most 10 s; throws ``StopRequested`` on stop.
     static func sleep(attempt: Int, stop: StopSignal) throws {
         let delay = min(0.1 * pow(2, Double(max(attempt - 1, 0))), 10)
         let until = Date().addingTimeInterval(delay)
         while Date() < until {
-            if stop.isStopped { throw OutboxRelay.Interrupted() }
+            if stop.isStopped { throw StopRequested() }
             Thread.sleep(forTimeInterval: min(0.05, until.timeIntervalSinceNow > 0 ? until.timeIntervalSinceNow : 0))
         }
     }

@@ -27,7 +27,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private var partitionCounts: [String: Int32] = [:]
     /// Next offset to process per owned partition, as stored (`nil`: nothing stored yet).
     private var positions: [TopicPartition: Int64] = [:]
-    private var owned: [TopicPartition] = []
+    private var owned: Set<TopicPartition> = []
     private var needsRecovery: Set<TopicPartition> = []
     /// Where consumption of a partition without a stored offset starts (the group's commit), for lag only.
     private var startingPositions: [TopicPartition: Int64] = [:]
@@ -36,9 +36,10 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private var nextHousekeeping = Date.distantPast
     private var nextPrune = Date.distantPast
 
-    private struct FailureKey: Hashable {
-        var partition: TopicPartition
-        var offset: Int64
+    /// What failed: an input record, or one firing of a timer.
+    private enum FailureKey: Hashable {
+        case record(TopicPartition, offset: Int64)
+        case timer(id: String, dueAt: Date)
     }
 
     /// A handler failed on a record; the batch is rolled back and tried again.
@@ -101,7 +102,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 if !records.isEmpty { try process(records) }
                 try fireDueTimers()
                 housekeeping()
-            } catch is OutboxRelay.Interrupted {
+            } catch is Backoff.StopRequested {
                 break
             }
         }
@@ -132,8 +133,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 let count = (failures[retry.key]?.count ?? 0) + 1
                 failures[retry.key] = (count, retry.error)
                 logger.warning("handler failed; retrying the batch", metadata: [
-                    LogKey.topic: "\(retry.key.partition.topic)", LogKey.partition: "\(retry.key.partition.partition)",
-                    LogKey.offset: "\(retry.key.offset)", LogKey.error: "\(retry.error)", LogKey.attempt: "\(count)",
+                    "failed": "\(retry.key)", LogKey.error: "\(retry.error)", LogKey.attempt: "\(count)",
                 ])
                 attempt += 1
                 try Backoff.sleep(attempt: min(attempt, 3), stop: stop)
@@ -160,7 +160,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         for record in records {
             let partition = record.topicPartition
             if let next = result.nextOffsets[partition] ?? positions[partition], record.offset < next { continue }
-            guard positions.keys.contains(partition) || owned.contains(partition) else { continue }
+            guard owned.contains(partition) else { continue }
             try handle(record, transaction, &outbox)
             result.nextOffsets[partition] = record.offset + 1
         }
@@ -193,7 +193,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             metrics.recordEvent(type: typeLabel, outcome: "duplicate")
             return
         }
-        let key = FailureKey(partition: record.topicPartition, offset: record.offset)
+        let key = FailureKey.record(record.topicPartition, offset: record.offset)
         if let failure = failures[key], failure.count >= settings.maxHandlerAttempts {
             failures[key] = nil
             return try deadLetter(record, EventRejection(
@@ -328,7 +328,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         guard !owned.isEmpty, let due = nextTimerDue else { return }
         let now = clock.now()
         guard due <= now else { return }
-        let owners = owned
+        let owners = owned.sorted()
         let timers = try store.read { try $0.dueTimers(at: now, owners: owners, limit: settings.timerBatchSize) }
         var attempt = 0
         while !timers.isEmpty {
@@ -359,7 +359,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     }
 
     private func fire(_ timer: DurableTimer, now: Date, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
-        let key = FailureKey(partition: TopicPartition(topic: "timer:" + timer.id, partition: -1), offset: Int64(timer.dueAt.timeIntervalSince1970 * 1000))
+        let key = FailureKey.timer(id: timer.id, dueAt: timer.dueAt)
         if let failure = failures[key], failure.count >= settings.maxHandlerAttempts {
             failures[key] = nil
             logger.error("timer dropped after repeated failures", metadata: [LogKey.timerId: "\(timer.id)", LogKey.error: "\(failure.lastError)"])
@@ -390,7 +390,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         while true {
             do {
                 stored = try store.read { try $0.storedOffsets(for: partitions) }
-                nextTimerDue = try store.read { try $0.nextTimerDue(owners: Array(Set(owned + partitions))) }
+                nextTimerDue = try store.read { try $0.nextTimerDue(owners: Array(owned.union(partitions))) }
                 break
             } catch {
                 attempt += 1
@@ -422,10 +422,9 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         }
         for partition in partitions {
             positions[partition] = stored[partition]
-            if !owned.contains(partition) { owned.append(partition) }
+            owned.insert(partition)
             needsRecovery.insert(partition)
         }
-        owned.sort()
         publishAssignment()
         logger.info("partitions assigned", metadata: [
             LogKey.partitions: "\(partitions.sorted().map { "\($0)@\(stored[$0].map(String.init) ?? "committed")" }.joined(separator: ","))",
@@ -441,8 +440,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         } catch {
             logger.warning("offset commit on revocation failed (the store keeps them)", metadata: [LogKey.error: "\(error)"])
         }
-        let revoked = Set(partitions)
-        owned.removeAll { revoked.contains($0) }
+        owned.subtract(partitions)
         for partition in partitions {
             positions.removeValue(forKey: partition)
             startingPositions.removeValue(forKey: partition)
@@ -454,7 +452,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     }
 
     private func publishAssignment() {
-        let names = owned.map(\.description)
+        let names = owned.sorted().map(\.description)
         health.update { $0.assignedPartitions = names }
         metrics.assignedPartitions.record(names.count)
     }
