@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PostPurchaseCore", targets: ["PostPurchaseCore"]),
         .library(name: "PostPurchaseTesting", targets: ["PostPurchaseTesting"]),
         .library(name: "Tracking", targets: ["Tracking"]),
+        .library(name: "Loyalty", targets: ["Loyalty"]),
         .executable(name: "tracking-worker", targets: ["TrackingWorkerMain"]),
         .executable(name: "followup-worker", targets: ["FollowupWorkerMain"]),
         .executable(name: "returns-worker", targets: ["ReturnsWorkerMain"]),
@@ -18,6 +19,7 @@ let package = Package(
         .executable(name: "postpurchase-echo-worker", targets: ["EchoWorkerMain"]),
         .executable(name: "postpurchase-bench", targets: ["RuntimeBenchmark"]),
         .executable(name: "tracking-benchmark", targets: ["TrackingBenchmark"]),
+        .executable(name: "loyalty-benchmark", targets: ["LoyaltyBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +59,11 @@ let package = Package(
             name: "Tracking",
             dependencies: ["PostPurchaseCore", .product(name: "Metrics", package: "swift-metrics")]
         ),
+        // Domain module of the loyalty worker: the points ledger, its policy and decisions.
+        .target(
+            name: "Loyalty",
+            dependencies: ["PostPurchaseCore"]
+        ),
         .target(
             name: "PostPurchaseTesting",
             dependencies: ["PostPurchaseCore"]
@@ -75,11 +82,14 @@ let package = Package(
         ),
         .executableTarget(
             name: "LoyaltyWorkerMain",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Loyalty", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "PostPurchaseCLI",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Loyalty",  // `postpurchase loyalty`
+            ]
         ),
         // A tiny worker used by the integration tests that kill and restart a real process.
         .executableTarget(
@@ -107,6 +117,19 @@ let package = Package(
             name: "TrackingTests",
             dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting"],
             exclude: ["Fixtures"]
+        ),
+        // Ledger points per second through one loyalty-worker process with durable state (run in release).
+        .executableTarget(
+            name: "LoyaltyBenchmark",
+            dependencies: ["Loyalty", "PostPurchaseCore", "PostPurchaseTesting", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/LoyaltyBenchmark"
+        ),
+        .testTarget(
+            name: "LoyaltyTests",
+            dependencies: [
+                "Loyalty", "PostPurchaseCore", "PostPurchaseTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -1,0 +1,36 @@
+import Foundation
+import PostPurchaseCore
+
+/// The loyalty worker: an exact points ledger tied to deliveries, returns, reviews and service
+/// recovery (issue 6). Reads `orders`, `shipment-updates` and `return-updates`; emits on
+/// `loyalty-updates` and `notifications`.
+public struct LoyaltyWorker: Worker {
+    /// The decisions.
+    public let program: LoyaltyProgram
+
+    /// A worker with `policy` (validated here, so a bad range stops start-up), rendering messages with `composer`.
+    public init(composer: NotificationComposer, policy: LoyaltyPolicy = LoyaltyPolicy()) throws {
+        try policy.validate()
+        program = LoyaltyProgram(source: WorkerRole.loyalty.name, composer: composer, policy: policy)
+    }
+
+    /// Loads the templates (``NotificationComposer/fromEnvironment(required:environment:)``); a
+    /// missing template or an invalid policy stops start-up.
+    public static func fromEnvironment(
+        policy: LoyaltyPolicy, _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> LoyaltyWorker {
+        try LoyaltyWorker(composer: try NotificationComposer.fromEnvironment(required: LoyaltyMessages.templates, environment: environment), policy: policy)
+    }
+
+    public var name: String { WorkerRole.loyalty.name }
+    public var subscriptions: [TopicSubscription] { WorkerRole.loyalty.subscriptions }
+    public var outputTopics: [TopicName] { WorkerRole.loyalty.outputTopics }
+
+    public func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome {
+        try program.handle(input, context: &context)
+    }
+
+    public func fire(_ timer: DurableTimer, context: inout WorkerContext) throws {
+        try program.fire(timer, context: &context)
+    }
+}
