@@ -102,11 +102,12 @@ public struct LoyaltyLedger: Codable, Sendable, Equatable {
     /// The next moment an earning still in the window leaves it (when the tier may fall), if any.
     public func nextTierWindowExit(after now: Date, policy: LoyaltyPolicy) -> Date? {
         let start = policy.tierWindowStart(now: now)
+        // Adding months keeps order, so the earliest earning leaves first: one calendar step, not one per entry.
         return entries.lazy.filter { $0.tierPoints > 0 }
             .map { $0.earnedAt ?? $0.createdAt }
             .filter { $0 > start }
-            .map { policy.tierWindowExit(earnedAt: $0) }
             .min()
+            .map { policy.tierWindowExit(earnedAt: $0) }
     }
 
     // MARK: - Bookings

@@ -21,14 +21,19 @@ public enum LoyaltyMessages {
 
     /// Why points were given as goodwill.
     public enum Goodwill: Sendable {
+        /// Thanks for a review.
         case reviewBonus
+        /// An apology for a delayed shipment.
         case serviceRecovery
     }
 
     /// What took points back.
     public enum Reversal: Sendable, Equatable {
+        /// A `refund.completed`, by refund id.
         case refund(String)
+        /// A `storecredit.issued`, by credit id.
         case storeCredit(String)
+        /// An `order.cancelled` before confirmation.
         case cancellation
     }
 

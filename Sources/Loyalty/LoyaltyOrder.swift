@@ -31,6 +31,8 @@ public struct LoyaltyOrder: StoredEntity, Equatable {
         public var amount: Money
         /// Whether it was store credit.
         public var storeCredit: Bool
+        /// The input as read, to dead-letter if it proves invalid once the order is known.
+        public var record: ParkedRecord?
     }
 
     /// The order id.

@@ -82,12 +82,14 @@ public struct LoyaltyProgram: Sendable {
             let refund = try event.decodeData(RefundCompleted.self)
             try nonEmpty(refund.refundId, "data.refundId")
             try refunded(orderId: refund.orderId, returnId: refund.returnId,
-                         parked: .init(id: "refund:\(refund.refundId)", amount: refund.amount, storeCredit: false), context: &context)
+                         parked: .init(id: "refund:\(refund.refundId)", amount: refund.amount, storeCredit: false, record: ParkedRecord(input.record)),
+                         context: &context)
         case EventType.storeCreditIssued:
             let credit = try event.decodeData(StoreCreditIssued.self)
             try nonEmpty(credit.creditId, "data.creditId")
             try refunded(orderId: credit.orderId, returnId: credit.returnId,
-                         parked: .init(id: "credit:\(credit.creditId)", amount: credit.amount, storeCredit: true), context: &context)
+                         parked: .init(id: "credit:\(credit.creditId)", amount: credit.amount, storeCredit: true, record: ParkedRecord(input.record)),
+                         context: &context)
         default:
             return .ignored
         }
@@ -162,7 +164,12 @@ public struct LoyaltyProgram: Sendable {
             booked += account.ledger.earnPending(booking(order, "purchase:\(order.orderId)", .purchase, context.now), points: order.points)
             // What waited for the purchase: refunds, a delay, a delivery whose window already closed.
             for parked in order.parkedRefunds {
-                booked += try reverse(parked, order: &order, account: &account, context: &context)
+                do {
+                    booked += try reverse(parked, order: &order, account: &account, context: &context)
+                } catch let rejection as EventRejection {
+                    // The refund was invalid for this order (another currency): it, not the payment, is dead-lettered.
+                    if let record = parked.record { context.deadLetter(record.kafkaRecord, because: rejection) }
+                }
             }
             order.parkedRefunds = []
             if order.delayAwaitingPayment {

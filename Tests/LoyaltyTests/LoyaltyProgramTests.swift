@@ -170,6 +170,16 @@ struct LoyaltyProgramTests {
         #expect(throws: EventRejection.self) { try h.send(EventType.refundCompleted, usd) }
     }
 
+    @Test mutating func aWaitingRefundInAnotherCurrencyIsDeadLetteredWhenTheOrderArrives() throws {
+        try h.send(EventType.refundCompleted, RefundCompleted(orderId: "ORD-1", refundId: "RF-1", amount: Money(amount: 100, currency: "USD")))
+        #expect(try h.send(EventType.orderPaid, F.paid("ORD-1")) == .applied)
+        #expect(try h.changes().map(\.reason) == [.purchase], "the payment is booked")
+        let letter = try #require(h.context.deadLetters.first)
+        #expect(h.context.deadLetters.count == 1 && letter.record.topic == "orders")
+        #expect(letter.rejection.field == "data.amount.currency")
+        #expect(try CloudEventCodec.decode(letter.record).type == EventType.refundCompleted, "the refund's record, unchanged")
+    }
+
     @Test mutating func cancellationBeforeConfirmationRemovesThePendingPoints() throws {
         try h.send(EventType.orderPaid, F.paid("ORD-1"))
         try h.send(EventType.orderCancelled, OrderCancelled(orderId: "ORD-1", reason: "customer"))
