@@ -102,7 +102,9 @@ public enum LoyaltyMessages {
             values["upgraded"] = .flag(to > from)
             values["tierPoints"] = .number(tierPoints)
             values["tierWindowMonths"] = .number(windowMonths)
-            values["multiplier"] = .text(multiplier.formatted(.number.precision(.fractionLength(0...2)).locale(Locale(identifier: "en_US_POSIX"))))
+            // In the customer's digits (١٫٥ in Arabic); tier changes are rare, so the formatter per message is fine.
+            let locale = Locale(identifier: account.contact.locale ?? "en")
+            values["multiplier"] = .text(multiplier.formatted(.number.precision(.fractionLength(0...2)).locale(locale)))
         case .expiring(let lotId, let points, let expiresAt):
             template = .loyaltyPointsExpiring
             cause = "loyalty.points_expiring:\(account.customerId):\(lotId)"

@@ -308,7 +308,7 @@ struct LoyaltyProgramTests {
         #expect(reversal.map(\.entryId) == ["refund_reversal:ORD-1:refund:RF-1/pending:ORD-2", "refund_reversal:ORD-1:refund:RF-1/debt"])
         #expect(reversal.map(\.delta) == [-50, -79])
         let note = try #require(try h.notifications().last)
-        #expect(note.body.contains("79 of these points could not be taken from your balance"))
+        #expect(note.body.contains("the 79 points a refund could not take yet will be settled from the next points you earn"))
         // The review bonus pays 50 of the debt; the next 100 points pay the rest and 71 stay available.
         try h.send(EventType.reviewSubmitted, ReviewSubmitted(orderId: "ORD-2", customerId: "CUS-1", sku: "LAMP", rating: 5))
         ledger = try h.account().ledger
