@@ -57,6 +57,12 @@ let package = Package(
             name: "Tracking",
             dependencies: ["PostPurchaseCore", .product(name: "Metrics", package: "swift-metrics")]
         ),
+        // The demo store: a simulated upstream (checkout, fulfilment, carriers, returns portal,
+        // warehouse, payments) driving the four worker processes, and its report.
+        .target(
+            name: "Demo",
+            dependencies: ["PostPurchaseCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "PostPurchaseTesting",
             dependencies: ["PostPurchaseCore"]
@@ -79,7 +85,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PostPurchaseCLI",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // A tiny worker used by the integration tests that kill and restart a real process.
         .executableTarget(
@@ -107,6 +113,10 @@ let package = Package(
             name: "TrackingTests",
             dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "DemoTests",
+            dependencies: ["Demo", "PostPurchaseCore"]
         ),
         .testTarget(
             name: "IntegrationTests",

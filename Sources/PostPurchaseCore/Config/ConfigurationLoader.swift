@@ -84,13 +84,14 @@ public enum ConfigurationLoader {
         if let runtime = map["runtime"] {
             let r = Reader(path: "runtime")
             let m = try r.mapping(runtime)
-            try r.only(m, ["batchSize", "pollIntervalMs", "maxHandlerAttempts", "timerBatchSize", "clockSpeed",
+            try r.only(m, ["batchSize", "pollIntervalMs", "maxHandlerAttempts", "timerBatchSize", "clockSpeed", "clockEpoch",
                            "dedupeRetentionHours", "shutdownTimeoutSeconds"])
             try r.int(m, "batchSize") { configuration.runtime.batchSize = $0 }
             try r.int(m, "pollIntervalMs") { configuration.runtime.pollIntervalMs = $0 }
             try r.int(m, "maxHandlerAttempts") { configuration.runtime.maxHandlerAttempts = $0 }
             try r.int(m, "timerBatchSize") { configuration.runtime.timerBatchSize = $0 }
             try r.double(m, "clockSpeed") { configuration.runtime.clockSpeed = $0 }
+            try r.double(m, "clockEpoch") { configuration.runtime.clockEpoch = $0 }
             try r.int(m, "dedupeRetentionHours") { configuration.runtime.dedupeRetentionHours = $0 }
             try r.int(m, "shutdownTimeoutSeconds") { configuration.runtime.shutdownTimeoutSeconds = $0 }
         }
@@ -144,6 +145,12 @@ public enum ConfigurationLoader {
                 throw ConfigurationError(key: "POSTPURCHASE_CLOCK_SPEED", reason: "'\(text)' is not a number")
             }
             configuration.runtime.clockSpeed = value
+        }
+        if let text = environment["POSTPURCHASE_CLOCK_EPOCH"] {
+            guard let value = Double(text) else {
+                throw ConfigurationError(key: "POSTPURCHASE_CLOCK_EPOCH", reason: "'\(text)' is not a number of Unix seconds")
+            }
+            configuration.runtime.clockEpoch = value
         }
         // KAFKA_PROP_SOCKET_KEEPALIVE_ENABLE=true sets librdkafka's socket.keepalive.enable.
         for (name, value) in environment where name.hasPrefix("KAFKA_PROP_") {
@@ -205,6 +212,9 @@ public enum ConfigurationLoader {
         try range("runtime.shutdownTimeoutSeconds", c.runtime.shutdownTimeoutSeconds, 1...3_600)
         guard c.runtime.clockSpeed > 0, c.runtime.clockSpeed <= 1_000_000, c.runtime.clockSpeed.isFinite else {
             throw ConfigurationError(key: "runtime.clockSpeed", reason: "\(c.runtime.clockSpeed) must be greater than 0 and at most 1000000")
+        }
+        if let epoch = c.runtime.clockEpoch, !(epoch.isFinite && epoch >= 0) {
+            throw ConfigurationError(key: "runtime.clockEpoch", reason: "\(epoch) is not a Unix time in seconds")
         }
         guard !c.store.dataDir.isEmpty else { throw ConfigurationError(key: "store.dataDir", reason: "must not be empty") }
         try range("store.busyTimeoutMs", c.store.busyTimeoutMs, 0...600_000)

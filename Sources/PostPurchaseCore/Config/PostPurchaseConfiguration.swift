@@ -54,10 +54,22 @@ public struct PostPurchaseConfiguration: Sendable, Equatable {
         public var timerBatchSize = 500
         /// Default: 1. Simulated time runs this many times faster than real time (demos only).
         public var clockSpeed = 1.0
+        /// Unset: the process start. The real instant (Unix seconds) at which simulated time equals
+        /// real time; processes given the same epoch and speed agree on the simulated time (demos).
+        public var clockEpoch: Double?
         /// Default: 168 h; how long applied event ids are remembered for deduplication.
         public var dedupeRetentionHours = 168
         /// Default: 30 s; the longest a graceful shutdown may take.
         public var shutdownTimeoutSeconds = 30
+
+        /// The clock these settings describe: wall time at speed 1 with no epoch, else a
+        /// ``ScaledClock`` that every process with the same epoch and speed agrees on.
+        public func clock() -> any WorkerClock {
+            if clockSpeed == 1 && clockEpoch == nil { return SystemClock() }
+            guard let clockEpoch else { return ScaledClock(speed: clockSpeed) }
+            let epoch = Date(timeIntervalSince1970: clockEpoch)
+            return ScaledClock(origin: epoch, speed: clockSpeed, realOrigin: epoch)
+        }
     }
 
     /// Where state lives.
