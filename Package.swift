@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PostPurchaseCore", "PostPurchaseTesting"]
+            dependencies: ["PostPurchaseCore", "PostPurchaseTesting", "Demo", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

@@ -23,6 +23,7 @@ public struct StoreSimulator {
     private var rng: SeededGenerator
     private let start: Date
     private var returnItems: [String: [ReturnRequested.Item]] = [:]
+    private var inspections: [String: [ItemCondition]] = [:]
     private var reacted: Set<String> = []
     private var sequence = 0
 
@@ -58,19 +59,60 @@ public struct StoreSimulator {
 
     // MARK: - Plan
 
-    /// Plans `count` orders over the first simulated day and a half, and what follows them.
+    /// Plans `count` random journeys over the first simulated day and a half, and a few malformed records.
     public mutating func plan(orders count: Int) throws {
         var customerIds: [Int: String] = [:]
         for index in 0..<count {
             let customerIndex = Int.random(in: 0..<DemoCatalog.customers.count * 3, using: &rng)
-            let customer = DemoCatalog.customers[customerIndex % DemoCatalog.customers.count]
             let customerId = customerIds[customerIndex] ?? String(format: "CUS-%03d", customerIndex + 1)
             customerIds[customerIndex] = customerId
-            try planOrder(number: index + 1, customer: customer, customerId: customerId, consent: customerIndex % 4 != 3)
+            let journey = randomJourney(
+                number: index + 1, customer: DemoCatalog.customers[customerIndex % DemoCatalog.customers.count],
+                customerId: customerId, consent: customerIndex % 4 != 3, paidAtHour: 1 + Double(index) * 36 / Double(max(count, 1)))
+            try plan(journey)
         }
         try planPoison()
     }
 
+    private mutating func randomJourney(number: Int, customer: DemoCatalog.Customer, customerId: String, consent: Bool, paidAtHour: Double) -> Journey {
+        var products = Array(DemoCatalog.products.shuffled(using: &rng).prefix(Int.random(in: 1...3, using: &rng)))
+        if rng.chance(0.25), !products.contains(where: { $0.category == "coffee" }) { products[0] = DemoCatalog.products[5] }
+        let items = products.map { ($0, $0.category == "coffee" && rng.chance(0.4) ? 2 : 1) }
+        func travel() -> Journey.Parcel {
+            let roll = Double.random(in: 0..<1, using: &rng)
+            return roll < 0.08 ? .late : roll < 0.14 ? .exception : roll < 0.20 ? .attemptFailed : roll < 0.25 ? .pickup : .onTime
+        }
+        // Split parcels: the first item ships alone when there are several.
+        let parcels: [(items: [Int], travel: Journey.Parcel)] = items.count > 1 && rng.chance(0.4)
+            ? [([0], travel()), (Array(1..<items.count), travel())]
+            : [(Array(0..<items.count), travel())]
+        var journey = Journey(
+            orderNumber: number, customer: customer, customerId: customerId, marketingConsent: consent, items: items, parcels: parcels,
+            paidAtHour: paidAtHour + Double.random(in: 0..<0.5, using: &rng))
+        if rng.chance(0.04) {
+            journey.cancelledBeforeShipping = true
+            journey.parcels = []
+            return journey
+        }
+        if rng.chance(0.35) { journey.reviewAfterDays = Double.random(in: 4.5...6, using: &rng) }
+        if rng.chance(0.2) {
+            let reasons: [ReturnReason] = [.damaged, .wrongItem, .notAsDescribed, .changedMind, .doesntFit, .other]
+            let chosen = Array(0..<items.count).shuffled(using: &rng).prefix(Int.random(in: 1...items.count, using: &rng))
+            let roll = Double.random(in: 0..<1, using: &rng)
+            journey.returnRequest = Journey.Return(
+                items: chosen.map { ($0, reasons.randomElement(using: &rng)!) },
+                resolution: roll < 0.65 ? .refund : roll < 0.85 ? .storeCredit : .exchange,
+                afterDays: rng.chance(0.1) ? 33 : Double.random(in: 2...9, using: &rng),
+                conditions: chosen.map { _ in
+                    let condition = Double.random(in: 0..<1, using: &rng)
+                    return condition < 0.85 ? .resellable : condition < 0.95 ? .damaged : .missing
+                })
+        }
+        if rng.chance(0.05) { journey.consentChangeAfterDays = 2 }
+        return journey
+    }
+
+    /// `amount` (minor units of a 1:1 currency) in `currency`, priced to end in .99.
     private func money(_ amount: Int, _ currency: String) -> Money {
         // A rough exchange so prices read naturally in each currency.
         let factor: Double = switch currency {
@@ -84,136 +126,117 @@ public struct StoreSimulator {
         return Money(amount: Int((Double(amount) * factor / 100).rounded()) * 100 - 1, currency: currency)
     }
 
-    private mutating func planOrder(number: Int, customer: DemoCatalog.Customer, customerId: String, consent: Bool) throws {
-        let orderId = String(format: "ORD-%05d", number)
-        let paidAt = start.addingTimeInterval(3600 + Double(number) * 36 * 3600 / 220 + Double.random(in: 0..<1800, using: &rng))
-        var products = DemoCatalog.products.shuffled(using: &rng).prefix(Int.random(in: 1...3, using: &rng))
-        if rng.chance(0.25), !products.contains(where: { $0.category == "coffee" }) { products[products.startIndex] = DemoCatalog.products[5] }
-        let items = products.map { product in
+    /// Plans one journey: the payment, the parcels' dispatch and scans, the review, the return.
+    public mutating func plan(_ journey: Journey) throws {
+        let orderId = journey.orderId
+        let customer = journey.customer
+        let paidAt = start.addingTimeInterval(journey.paidAtHour * 3600)
+        let items = journey.items.map { product, quantity in
             OrderPaid.Item(
-                sku: product.sku, name: product.name, category: product.category,
-                quantity: product.category == "coffee" && rng.chance(0.4) ? 2 : 1, unitPrice: money(product.price, customer.currency),
-                tags: product.tags, replenishAfterDays: product.replenishAfterDays)
+                sku: product.sku, name: product.name, category: product.category, quantity: quantity,
+                unitPrice: money(product.price, customer.currency), tags: product.tags, replenishAfterDays: product.replenishAfterDays)
         }
         let shipping = money(1_500, customer.currency)
         let total = Money(amount: items.reduce(0) { $0 + $1.unitPrice.amount * $1.quantity } + shipping.amount, currency: customer.currency)
         let paid = OrderPaid(
             orderId: orderId,
-            customer: .init(id: customerId, email: customer.email, phone: customer.phone, name: customer.name, locale: customer.locale,
-                            timeZone: customer.timeZone, marketingConsent: consent),
+            customer: .init(id: journey.customerId, email: customer.email, phone: customer.phone, name: customer.name, locale: customer.locale,
+                            timeZone: customer.timeZone, marketingConsent: journey.marketingConsent),
             items: items, shipping: shipping, total: total, paidAt: paidAt)
-        var plan = OrderPlan(orderId: orderId, customerId: customerId, customer: customer, paid: paid, story: [])
+        var plan = OrderPlan(orderId: orderId, customerId: journey.customerId, customer: customer, paid: paid, story: [])
         try add(.cloudEvent(orderEvent(EventType.orderPaid, key: orderId, at: paidAt, paid), orderId: orderId,
                             label: "paid \(format(total)) for \(items.count) item(s)"))
-
-        if rng.chance(0.04) {
+        if journey.cancelledBeforeShipping {
             plan.story.append("cancelled before shipping")
-            let at = paidAt.addingTimeInterval(3 * 3600)
-            try add(.cloudEvent(orderEvent(EventType.orderCancelled, key: orderId, at: at, OrderCancelled(orderId: orderId, reason: "customer-request")),
+            try add(.cloudEvent(orderEvent(EventType.orderCancelled, key: orderId, at: paidAt.addingTimeInterval(3 * 3600),
+                                           OrderCancelled(orderId: orderId, reason: "customer-request")),
                                 orderId: orderId, label: "order cancelled by the customer"))
-            finish(plan)
-            return
         }
-        // Split parcels: the first item ships alone when there are several.
-        let parcels: [[OrderPaid.Item]] = items.count > 1 && rng.chance(0.4) ? [[items[0]], Array(items.dropFirst())] : [items]
-        if parcels.count > 1 { plan.story.append("split into \(parcels.count) parcels") }
+        if journey.parcels.count > 1 { plan.story.append("split into \(journey.parcels.count) parcels") }
         var lastDelivery = paidAt
-        for (index, parcel) in parcels.enumerated() {
-            let delivered = try planParcel(index: index, parcel: parcel, orderId: orderId, paidAt: paidAt, plan: &plan)
+        for (index, parcel) in journey.parcels.enumerated() {
+            if parcel.travel != .onTime { plan.story.append("parcel \(index + 1) \(parcel.travel.rawValue)") }
+            let delivered = try planParcel(
+                index: index, parcel: parcel.items.map { items[$0] }, travel: parcel.travel, orderId: orderId, paidAt: paidAt)
             lastDelivery = max(lastDelivery, delivered)
         }
-        if rng.chance(0.35) {
+        if let days = journey.reviewAfterDays, !journey.parcels.isEmpty {
             let sku = items[0].sku
-            let at = lastDelivery.addingTimeInterval(Double.random(in: 4.5...6, using: &rng) * 86_400)
-            let review = ReviewSubmitted(orderId: orderId, customerId: customerId, sku: sku, rating: Int.random(in: 3...5, using: &rng))
+            let review = ReviewSubmitted(orderId: orderId, customerId: journey.customerId, sku: sku, rating: 3 + journey.orderNumber % 3)
             plan.story.append("reviewed \(sku)")
-            try add(.cloudEvent(orderEvent(EventType.reviewSubmitted, key: orderId, at: at, review), orderId: orderId,
-                                label: "review of \(sku): \(review.rating)★"))
+            try add(.cloudEvent(orderEvent(EventType.reviewSubmitted, key: orderId, at: lastDelivery.addingTimeInterval(days * 86_400), review),
+                                orderId: orderId, label: "review of \(sku): \(review.rating)★"))
         }
-        if rng.chance(0.2) {
-            try planReturn(orderId: orderId, items: items, after: lastDelivery, late: rng.chance(0.1), plan: &plan)
+        if let request = journey.returnRequest, !journey.parcels.isEmpty {
+            try planReturn(orderId: orderId, items: items, request: request, after: lastDelivery, plan: &plan)
         }
-        if rng.chance(0.05) {
-            let at = paidAt.addingTimeInterval(2 * 86_400)
-            let update = CustomerPreferencesUpdated(customerId: customerId, marketingConsent: !consent)
-            plan.story.append(consent ? "withdrew marketing consent" : "gave marketing consent")
-            try add(.cloudEvent(orderEvent(EventType.customerPreferencesUpdated, key: customerId, at: at, update), orderId: orderId,
-                                label: "preferences: marketing consent \(!consent ? "given" : "withdrawn")"))
+        if let days = journey.consentChangeAfterDays {
+            let update = CustomerPreferencesUpdated(customerId: journey.customerId, marketingConsent: !journey.marketingConsent)
+            plan.story.append(journey.marketingConsent ? "withdrew marketing consent" : "gave marketing consent")
+            try add(.cloudEvent(orderEvent(EventType.customerPreferencesUpdated, key: journey.customerId, at: paidAt.addingTimeInterval(days * 86_400), update),
+                                orderId: orderId, label: "preferences: marketing consent \(journey.marketingConsent ? "withdrawn" : "given")"))
         }
-        finish(plan)
-    }
-
-    private mutating func finish(_ plan: OrderPlan) {
         orders[plan.orderId] = plan
         orderIds.append(plan.orderId)
     }
 
     /// Plans one parcel's dispatch and carrier scans; returns when it is delivered.
-    private mutating func planParcel(index: Int, parcel: [OrderPaid.Item], orderId: String, paidAt: Date, plan: inout OrderPlan) throws -> Date {
-        let carrier = DemoCatalog.carriers[Int.random(in: 0..<DemoCatalog.carriers.count, using: &rng)]
-        let trackingNumber = "\(carrier.name.uppercased())\(orderId.filter(\.isNumber))\(index + 1)\(Int.random(in: 1000...9999, using: &rng))"
+    private mutating func planParcel(index: Int, parcel: [OrderPaid.Item], travel: Journey.Parcel, orderId: String, paidAt: Date) throws -> Date {
+        let number = Int(orderId.filter(\.isNumber)) ?? 0
+        let carrier = DemoCatalog.carriers[(number + index) % DemoCatalog.carriers.count]
+        let trackingNumber = "\(carrier.name.uppercased())\(orderId.filter(\.isNumber))\(index + 1)\(1000 + (number * 7919 + index * 104_729) % 9000)"
         let shipmentId = "SHP-\(orderId.dropFirst(4))-\(index + 1)"
-        let dispatchedAt = paidAt.addingTimeInterval(Double(10 + index * 24) * 3600 + Double.random(in: 0..<6, using: &rng) * 3600)
-        let roll = Double.random(in: 0..<1, using: &rng)
+        let dispatchedAt = paidAt.addingTimeInterval(Double(10 + index * 24 + number % 6) * 3600)
         var promisedBy = dispatchedAt.addingTimeInterval(4 * 86_400)
         var steps: [(ShipmentStatus, TimeInterval)] = [(.labelCreated, 0.2), (.inTransit, 5)]
-        let story: String
-        switch roll {
-        case ..<0.08:
-            story = "parcel \(index + 1) late: promise missed"
+        switch travel {
+        case .late:
             promisedBy = dispatchedAt.addingTimeInterval(2 * 86_400)
             steps += [(.inTransit, 40), (.outForDelivery, 80), (.delivered, 84)]
-        case ..<0.14:
-            story = "parcel \(index + 1) hit a carrier exception"
+        case .exception:
             steps += [(.exception, 30), (.inTransit, 44), (.outForDelivery, 70), (.delivered, 74)]
-        case ..<0.20:
-            story = "parcel \(index + 1): first delivery attempt failed"
+        case .attemptFailed:
             steps += [(.outForDelivery, 46), (.attemptFailed, 50), (.outForDelivery, 70), (.delivered, 73)]
-        case ..<0.25:
-            story = "parcel \(index + 1) collected from a pickup point"
+        case .pickup:
             steps += [(.availableForPickup, 50), (.delivered, 76)]
-        default:
-            story = ""
-            steps += [(.outForDelivery, 46), (.delivered, 46 + Double.random(in: 2...7, using: &rng))]
+        case .onTime:
+            steps += [(.outForDelivery, 46), (.delivered, 48 + Double(number % 5))]
         }
-        if !story.isEmpty { plan.story.append(story) }
         let dispatched = ShipmentDispatched(
             orderId: orderId, shipmentId: shipmentId, carrier: carrier.name, trackingNumber: trackingNumber,
             items: parcel.map { ItemQuantity(sku: $0.sku, quantity: $0.quantity) }, promisedBy: promisedBy)
-        // The first scan sometimes races ahead of the dispatch event (the tracking worker parks it).
-        let dispatchDelay: TimeInterval = rng.chance(0.1) ? 0.5 * 3600 : 0
+        // Every tenth parcel's first scan races ahead of its dispatch event (the tracking worker parks it).
+        let dispatchDelay: TimeInterval = number % 10 == 3 ? 0.5 * 3600 : 0
         try add(.cloudEvent(orderEvent(EventType.shipmentDispatched, key: orderId, at: dispatchedAt.addingTimeInterval(dispatchDelay), dispatched),
                             orderId: orderId, label: "parcel \(index + 1) dispatched with \(carrier.name.uppercased()) \(trackingNumber)"))
         var deliveredAt = dispatchedAt
-        for (number, (status, hours)) in steps.enumerated() {
+        for (sequence, (status, hours)) in steps.enumerated() {
             let at = dispatchedAt.addingTimeInterval(hours * 3600)
             try add(CarrierWebhook.event(
                 feed: carrier.format, carrier: carrier.name, trackingNumber: trackingNumber, status: status, at: at,
-                estimatedDelivery: status == .delivered ? nil : promisedBy, city: "Hub \(index + 1)", sequence: number, orderId: orderId))
+                estimatedDelivery: status == .delivered ? nil : promisedBy, city: "Hub \(index + 1)", sequence: sequence, orderId: orderId))
             if status == .delivered { deliveredAt = at }
         }
         return deliveredAt
     }
 
-    private mutating func planReturn(orderId: String, items: [OrderPaid.Item], after delivered: Date, late: Bool, plan: inout OrderPlan) throws {
+    private mutating func planReturn(orderId: String, items: [OrderPaid.Item], request: Journey.Return, after delivered: Date, plan: inout OrderPlan) throws {
         let returnId = "RET-\(orderId.dropFirst(4))"
-        let chosen = items.shuffled(using: &rng).prefix(Int.random(in: 1...items.count, using: &rng))
-        let reasons: [ReturnReason] = [.damaged, .wrongItem, .notAsDescribed, .changedMind, .doesntFit, .other]
-        let returned = chosen.map { ReturnRequested.Item(sku: $0.sku, quantity: $0.quantity, reason: reasons.randomElement(using: &rng)!) }
-        let resolutionRoll = Double.random(in: 0..<1, using: &rng)
-        let resolution: ReturnResolution = resolutionRoll < 0.65 ? .refund : resolutionRoll < 0.85 ? .storeCredit : .exchange
-        let request = ReturnRequested(
-            orderId: orderId, returnId: returnId, items: returned, resolution: resolution,
-            exchangeSku: resolution == .exchange ? "\(returned[0].sku)-ALT" : nil)
+        let returned = request.items.map { ReturnRequested.Item(sku: items[$0.index].sku, quantity: items[$0.index].quantity, reason: $0.reason) }
+        let event = ReturnRequested(
+            orderId: orderId, returnId: returnId, items: returned, resolution: request.resolution,
+            exchangeSku: request.resolution == .exchange ? "\(returned[0].sku)-ALT" : nil)
         returnItems[returnId] = returned
-        let at = delivered.addingTimeInterval((late ? 36 : Double.random(in: 2...9, using: &rng)) * 86_400)
-        plan.story.append("\(late ? "late " : "")return of \(returned.count) item(s) for \(resolution.rawValue)")
-        try add(.cloudEvent(orderEvent(EventType.returnRequested, key: orderId, at: at, request), orderId: orderId,
-                            label: "return requested (\(returned.map { "\($0.sku) \($0.reason.rawValue)" }.joined(separator: ", ")); \(resolution.rawValue))"))
+        inspections[returnId] = request.conditions
+        let late = request.afterDays > 30
+        plan.story.append("\(late ? "late " : "")return of \(returned.count) item(s) for \(request.resolution.rawValue)")
+        try add(.cloudEvent(orderEvent(EventType.returnRequested, key: orderId, at: delivered.addingTimeInterval(request.afterDays * 86_400), event),
+                            orderId: orderId,
+                            label: "return requested (\(returned.map { "\($0.sku) \($0.reason.rawValue)" }.joined(separator: ", ")); \(request.resolution.rawValue))"))
     }
 
     /// Malformed records on both input topics: each must reach `dead-letters` with a reason.
-    private mutating func planPoison() throws {
+    public mutating func planPoison() throws {
         let at = start.addingTimeInterval(6 * 3600)
         add(PlannedEvent(at: at, topic: .orders, key: "poison-1", value: Data("{not json".utf8), headers: [], orderId: nil, label: "poison: not JSON"))
         add(PlannedEvent(at: at, topic: .carrierEvents, key: "poison-2", value: Data(#"{"hello":"world"}"#.utf8), headers: [], orderId: nil,
@@ -254,9 +277,9 @@ public struct StoreSimulator {
             return "label for \(returnId)"
         case EventType.returnReceived:
             guard let items = returnItems[returnId] else { return nil }
-            let inspected = ReturnInspected(orderId: orderId, returnId: returnId, items: items.map { item in
-                let roll = Double.random(in: 0..<1, using: &rng)
-                return ReturnInspected.Item(sku: item.sku, quantity: item.quantity, condition: roll < 0.85 ? .resellable : roll < 0.95 ? .damaged : .missing)
+            let conditions = inspections[returnId] ?? []
+            let inspected = ReturnInspected(orderId: orderId, returnId: returnId, items: items.enumerated().map { index, item in
+                ReturnInspected.Item(sku: item.sku, quantity: item.quantity, condition: index < conditions.count ? conditions[index] : .resellable)
             })
             try add(.cloudEvent(orderEvent(EventType.returnInspected, key: orderId, at: output.time.addingTimeInterval(20 * 3600), inspected),
                                 orderId: orderId, label: "warehouse inspected: \(inspected.items.map { "\($0.sku) \($0.condition.rawValue)" }.joined(separator: ", "))"))

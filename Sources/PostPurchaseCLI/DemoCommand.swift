@@ -48,18 +48,18 @@ struct DemoCommand: AsyncParsableCommand {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let work = workDir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("postpurchase-demo-\(UUID().uuidString.prefix(8))")
-        var options = DemoRunner.Options(executables: executables.map { URL(fileURLWithPath: $0) } ?? here, workDirectory: work)
+        var cluster = DemoCluster.Options(executables: executables.map { URL(fileURLWithPath: $0) } ?? here, workDirectory: work)
+        cluster.speed = speed
+        // Templates and the configuration file from the repository when run from a checkout.
+        if ProcessInfo.processInfo.environment[NotificationComposer.directoryEnvironmentKey] == nil {
+            cluster.templatesDirectory = Self.find("Config/templates", from: here)
+        }
+        cluster.configFile = Self.find("Config/postpurchase.yaml", from: here)
+        var options = DemoRunner.Options(cluster: cluster)
         options.orders = orders
         options.seed = seed
-        options.speed = speed
         options.days = days
         options.journeys = journeys
-        // Templates and the configuration file from the repository when run from a checkout.
-        let environment = ProcessInfo.processInfo.environment
-        if environment[NotificationComposer.directoryEnvironmentKey] == nil {
-            options.templatesDirectory = Self.find("Config/templates", from: here)
-        }
-        options.configFile = Self.find("Config/postpurchase.yaml", from: here)
         let stop = StopSignal()
         for signalNumber in [SIGINT, SIGTERM] {
             signal(signalNumber, SIG_IGN)
