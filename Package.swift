@@ -64,6 +64,12 @@ let package = Package(
             name: "Loyalty",
             dependencies: ["PostPurchaseCore"]
         ),
+        // The demo store: a simulated upstream (checkout, fulfilment, carriers, returns portal,
+        // warehouse, payments) driving the four worker processes, and its report.
+        .target(
+            name: "Demo",
+            dependencies: ["PostPurchaseCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "PostPurchaseTesting",
             dependencies: ["PostPurchaseCore"]
@@ -87,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "PostPurchaseCLI",
             dependencies: [
-                "PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PostPurchaseCore", "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Loyalty",  // `postpurchase loyalty`
             ]
         ),
@@ -132,8 +138,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DemoTests",
+            dependencies: ["Demo", "PostPurchaseCore"]
+        ),
+        .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PostPurchaseCore", "PostPurchaseTesting"]
+            dependencies: ["PostPurchaseCore", "PostPurchaseTesting", "Demo", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )
