@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "postpurchase-echo-worker", targets: ["EchoWorkerMain"]),
         .executable(name: "postpurchase-bench", targets: ["RuntimeBenchmark"]),
         .executable(name: "tracking-benchmark", targets: ["TrackingBenchmark"]),
+        .library(name: "Followup", targets: ["Followup"]),
+        .executable(name: "followup-benchmark", targets: ["FollowupBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +57,11 @@ let package = Package(
             name: "Tracking",
             dependencies: ["PostPurchaseCore", .product(name: "Metrics", package: "swift-metrics")]
         ),
+        // Domain module of the follow-up worker: durable timed follow-ups, quiet hours, marketing cap.
+        .target(
+            name: "Followup",
+            dependencies: ["PostPurchaseCore"]
+        ),
         .target(
             name: "PostPurchaseTesting",
             dependencies: ["PostPurchaseCore"]
@@ -65,7 +72,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FollowupWorkerMain",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Followup", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "ReturnsWorkerMain",
@@ -77,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PostPurchaseCLI",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Followup", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // A tiny worker used by the integration tests that kill and restart a real process.
         .executableTarget(
@@ -105,6 +112,16 @@ let package = Package(
             name: "TrackingTests",
             dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting"],
             exclude: ["Fixtures"]
+        ),
+        // Pending follow-ups through the real store: insert rate, firing lag, peak RSS (run in release).
+        .executableTarget(
+            name: "FollowupBenchmark",
+            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting"],
+            path: "Benchmarks/FollowupBenchmark"
+        ),
+        .testTarget(
+            name: "FollowupTests",
+            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting"]
         ),
         .testTarget(
             name: "IntegrationTests",

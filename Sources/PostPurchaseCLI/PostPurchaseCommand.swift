@@ -9,7 +9,7 @@ struct PostPurchaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postpurchase",
         abstract: "Post-purchase worker cluster tools: a dev Kafka broker, publishing, tailing and topic set-up.",
-        subcommands: [DevBrokerCommand.self, PublishCommand.self, TailCommand.self, TopicsCommand.self])
+        subcommands: [DevBrokerCommand.self, PublishCommand.self, TailCommand.self, TopicsCommand.self, WhyCommand.self])
 }
 
 /// Connection options shared by the commands that talk to a cluster.
