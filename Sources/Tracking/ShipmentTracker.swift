@@ -2,7 +2,7 @@ import Foundation
 import PostPurchaseCore
 
 /// The tracking worker's decisions: from an input (or a timer) and the stored state to new state,
-/// outputs and timers, through a ``TrackingContext``. The shipment rules themselves are the pure
+/// outputs and timers, through a ``DomainContext``. The shipment rules themselves are the pure
 /// ``ShipmentTimeline``; this type correlates, parks, announces and keeps the order's view.
 public struct ShipmentTracker: Sendable {
     /// The worker name used as CloudEvent `source` and metric label.
@@ -30,7 +30,7 @@ public struct ShipmentTracker: Sendable {
     // MARK: - Inputs
 
     /// Reacts to one input of `orders` or `carrier-events`.
-    public func handle<C: TrackingContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
+    public func handle<C: DomainContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
         if input.topic == .carrierEvents { return try carrierUpdate(input, context: &context) }
         guard let event = input.event else { return .ignored }
         switch event.type {
@@ -67,7 +67,7 @@ public struct ShipmentTracker: Sendable {
         if value.isEmpty { throw EventRejection(field: field, reason: "must not be empty", code: .invalidData) }
     }
 
-    func orderPaid<C: TrackingContext>(_ paid: OrderPaid, context: inout C) throws {
+    func orderPaid<C: DomainContext>(_ paid: OrderPaid, context: inout C) throws {
         var order = try context.load(OrderProgress.self, key: paid.orderId) ?? OrderProgress(orderId: paid.orderId)
         order.customerId = paid.customer.id
         order.orderedItems = paid.items.reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }
@@ -82,13 +82,13 @@ public struct ShipmentTracker: Sendable {
         try announceOrderDeliveryIfComplete(orderId: paid.orderId, context: &context)
     }
 
-    func orderCancelled<C: TrackingContext>(_ cancelled: OrderCancelled, context: inout C) throws {
+    func orderCancelled<C: DomainContext>(_ cancelled: OrderCancelled, context: inout C) throws {
         var order = try context.load(OrderProgress.self, key: cancelled.orderId) ?? OrderProgress(orderId: cancelled.orderId)
         order.cancelled = true
         try context.save(order, key: order.orderId)
     }
 
-    func preferencesUpdated<C: TrackingContext>(_ update: CustomerPreferencesUpdated, context: inout C) throws {
+    func preferencesUpdated<C: DomainContext>(_ update: CustomerPreferencesUpdated, context: inout C) throws {
         var profile = try context.load(CustomerProfile.self, key: update.customerId) ?? CustomerProfile(customerId: update.customerId)
         if let locale = update.locale { profile.locale = locale }
         if let timeZone = update.timeZone { profile.timeZone = timeZone }
@@ -97,7 +97,7 @@ public struct ShipmentTracker: Sendable {
 
     /// Starts tracking a dispatched parcel (or a return label), then applies the updates that
     /// arrived before it.
-    func track<C: TrackingContext>(_ shipment: Shipment, context: inout C) throws {
+    func track<C: DomainContext>(_ shipment: Shipment, context: inout C) throws {
         // A second dispatch event for the same shipment (new event id) changes nothing.
         guard try context.load(Shipment.self, key: shipment.key) == nil else { return }
         if shipment.kind == .outbound {
@@ -131,7 +131,7 @@ public struct ShipmentTracker: Sendable {
     }
 
     /// A carrier webhook or `tracking.updated`: correlate, then apply or park.
-    func carrierUpdate<C: TrackingContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
+    func carrierUpdate<C: DomainContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
         guard let update = try CarrierWebhookParser.update(from: input) else { return .ignored }
         if !update.isMapped { UnmappedStatusCounter.count(update, worker: source) }
         let record = input.record
@@ -151,7 +151,7 @@ public struct ShipmentTracker: Sendable {
     }
 
     /// Applies one update to a shipment: audit, new state, announcements.
-    func apply<C: TrackingContext>(_ update: CarrierUpdate, raw: Data?, position: String, to shipment: Shipment, context: inout C) throws {
+    func apply<C: DomainContext>(_ update: CarrierUpdate, raw: Data?, position: String, to shipment: Shipment, context: inout C) throws {
         let step = ShipmentTimeline.apply(update, to: shipment)
         let audit = CarrierUpdateAudit(
             shipmentKey: shipment.key, update: update, statusBefore: shipment.status, statusAfter: step.shipment.status,
@@ -164,7 +164,7 @@ public struct ShipmentTracker: Sendable {
     // MARK: - Timers
 
     /// Reacts to a promise or unmatched-update timer.
-    public func fire<C: TrackingContext>(_ timer: DurableTimer, context: inout C) throws {
+    public func fire<C: DomainContext>(_ timer: DurableTimer, context: inout C) throws {
         let key = String(decoding: timer.payload, as: UTF8.self)
         switch timer.kind {
         case TimerKind.promise:
@@ -188,7 +188,7 @@ public struct ShipmentTracker: Sendable {
 
     // MARK: - Outputs
 
-    private func announce<C: TrackingContext>(_ step: ShipmentTimeline.Step, context: inout C) throws {
+    private func announce<C: DomainContext>(_ step: ShipmentTimeline.Step, context: inout C) throws {
         let shipment = step.shipment
         let base = shipment.statusChanged(previous: step.previousStatus)
         let at = Int64((base.occurredAt.timeIntervalSince1970 * 1000).rounded())
@@ -230,7 +230,7 @@ public struct ShipmentTracker: Sendable {
         }
     }
 
-    private func emit<C: TrackingContext>(_ type: String, id: String, data: ShipmentStatusChanged, shipment: Shipment, context: inout C) {
+    private func emit<C: DomainContext>(_ type: String, id: String, data: ShipmentStatusChanged, shipment: Shipment, context: inout C) {
         context.emit(OutgoingEvent(
             topic: .shipmentUpdates, key: shipment.orderId, id: id, type: type, source: source, subject: shipment.shipmentId,
             time: context.now, data: data))
@@ -238,7 +238,7 @@ public struct ShipmentTracker: Sendable {
 
     /// `order.delivered`, once, when every outbound parcel of a non-cancelled order is delivered and
     /// (when `order.paid` is known) every unit bought was dispatched.
-    private func announceOrderDeliveryIfComplete<C: TrackingContext>(orderId: String, context: inout C) throws {
+    private func announceOrderDeliveryIfComplete<C: DomainContext>(orderId: String, context: inout C) throws {
         guard var order = try context.load(OrderProgress.self, key: orderId), !order.cancelled, !order.deliveryAnnounced,
               !order.outboundShipmentIds.isEmpty, order.isFullyDispatched ?? true
         else { return }

@@ -28,7 +28,9 @@ struct ConfigurationTests {
 
     @Test func shippedDefaultFileLoadsAndEqualsBuiltInDefaults() throws {
         let path = Self.repositoryRoot.appendingPathComponent("Config/postpurchase.yaml").path
-        let configuration = try ConfigurationLoader.load(file: path, environment: [:])
+        var configuration = try ConfigurationLoader.load(file: path, environment: [:])
+        // The workers' own sections are checked against their defaults in their own test suites.
+        configuration.workerSections = [:]
         #expect(configuration == PostPurchaseConfiguration())
     }
 
@@ -115,5 +117,62 @@ struct ConfigurationTests {
             #expect(!text.contains("hunter2-secret"))
             #expect(!text.contains("another-secret-value"))
         }
+    }
+
+    /// A worker's settings type as the workers declare theirs.
+    struct SampleSettings: Codable, Equatable {
+        struct Window: Codable, Equatable {
+            var start = "21:00"
+            var end = "08:00"
+        }
+        struct Rule: Codable, Equatable {
+            var category: String
+            var sku: String
+        }
+        var quietHours = Window()
+        var staleAfterDays = 3
+        var feePercent = 0.0
+        var enabled = true
+        var rules: [Rule] = [Rule(category: "coffee", sku: "FILTER-1")]
+        var percentByReason: [String: Int] = ["damaged": 100]
+        var note: String?
+    }
+
+    @Test func workerSectionsOverrideOnlyWhatTheyName() throws {
+        let configuration = try load("""
+            followup:
+              quietHours:
+                end: "07:30"
+              staleAfterDays: 5
+              percentByReason: {changed-mind: 50}
+              note: hello
+            """)
+        let settings = try configuration.workerSettings(.followup, defaults: SampleSettings())
+        var expected = SampleSettings()
+        expected.quietHours.end = "07:30"
+        expected.staleAfterDays = 5
+        expected.percentByReason = ["damaged": 100, "changed-mind": 50]
+        expected.note = "hello"
+        #expect(settings == expected)
+        // Other workers' sections do not leak into this one.
+        #expect(try configuration.workerSettings(.returns, defaults: SampleSettings()) == SampleSettings())
+    }
+
+    @Test func workerSectionErrorsNameTheKeyPath() throws {
+        func error(_ yaml: String) throws -> ConfigurationError? {
+            do {
+                _ = try load(yaml).workerSettings(.loyalty, defaults: SampleSettings())
+                return nil
+            } catch let error as ConfigurationError {
+                return error
+            }
+        }
+        #expect(try error("loyalty:\n  quietHours:\n    strat: '22:00'\n")?.key == "loyalty.quietHours.strat")
+        #expect(try error("loyalty:\n  staleAfterDays: soon\n")?.key == "loyalty.staleAfterDays")
+        #expect(try error("loyalty:\n  rules:\n    - category: tea\n")?.key == "loyalty.rules[0].sku")
+        #expect(try error("loyalty:\n  rules:\n    - {category: tea, sku: T, skew: 1}\n")?.key == "loyalty.rules[0].skew")
+        #expect(try error("loyalty:\n  enabled: maybe\n")?.key == "loyalty.enabled")
+        expectError(key: "loyalty", "loyalty: 5\n")
+        expectError(key: "rewards", "rewards: {}\n")
     }
 }

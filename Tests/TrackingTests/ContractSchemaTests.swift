@@ -1,5 +1,6 @@
 import Foundation
 @testable import PostPurchaseCore
+import PostPurchaseTesting
 import Testing
 @testable import Tracking
 
@@ -40,7 +41,7 @@ struct ContractSchemaTests {
 
     @Test(.enabled(if: schemaValidatorAvailable)) func everyOutputOfAJourneyValidates() throws {
         let tracker = ShipmentTracker(composer: try Fixture.composer())
-        var context = InMemoryTrackingContext(now: Fixture.date("2025-03-03T09:00:00Z"))
+        var context = InMemoryDomainContext(now: Fixture.date("2025-03-03T09:00:00Z"))
         let paid = OrderPaid(
             orderId: "ORD-9", customer: .init(id: "CUS-9", email: "a@example.com", locale: "ar-SA", timeZone: "Asia/Riyadh", marketingConsent: false),
             items: [.init(sku: "A", name: "A", category: "c", quantity: 2, unitPrice: Money(amount: 100, currency: "SAR"))],

@@ -1,17 +1,18 @@
 import Foundation
 @testable import PostPurchaseCore
+import PostPurchaseTesting
 import Testing
 @testable import Tracking
 
 @Suite("Tracking decisions")
 struct ShipmentTrackerTests {
     let tracker: ShipmentTracker
-    var context: InMemoryTrackingContext
+    var context: InMemoryDomainContext
     let paidAt = Fixture.date("2025-03-03T08:00:00Z")
 
     init() throws {
         tracker = ShipmentTracker(composer: try Fixture.composer())
-        context = InMemoryTrackingContext(now: Fixture.date("2025-03-03T09:00:00Z"))
+        context = InMemoryDomainContext(now: Fixture.date("2025-03-03T09:00:00Z"))
     }
 
     // MARK: Builders

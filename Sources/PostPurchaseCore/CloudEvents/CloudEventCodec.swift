@@ -6,7 +6,8 @@ public enum CloudEventCodec {
     /// The structured-mode content type.
     public static let structuredContentType = "application/cloudevents+json"
 
-    static let decoder: JSONDecoder = {
+    /// The JSON decoder for event data and stored entities (RFC 3339 dates).
+    public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
@@ -20,7 +21,8 @@ public enum CloudEventCodec {
         return decoder
     }()
 
-    static let encoder: JSONEncoder = {
+    /// The JSON encoder for event data and stored entities (RFC 3339 dates, slashes unescaped).
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()

@@ -30,7 +30,19 @@ public enum ConfigurationLoader {
         guard let root else { return }
         let reader = Reader(path: "")
         let map = try reader.mapping(root)
-        try reader.only(map, ["kafka", "topics", "runtime", "store", "http", "logging"])
+        try reader.only(map, ["kafka", "topics", "runtime", "store", "http", "logging"] + WorkerRole.allCases.map(\.settingsSection))
+        // Each worker's own section is kept as YAML and decoded by that worker onto its settings
+        // type (``PostPurchaseConfiguration/workerSettings(_:defaults:)``).
+        if let document = try Yams.compose(yaml: text)?.mapping {
+            for role in WorkerRole.allCases {
+                guard let section = document[role.settingsSection] else { continue }
+                if case .scalar(let scalar) = section, ["", "~", "null"].contains(scalar.string) { continue }
+                guard section.mapping != nil else {
+                    throw ConfigurationError(key: role.settingsSection, reason: "must be a mapping of that worker's settings")
+                }
+                configuration.workerSections[role.settingsSection] = try Yams.serialize(node: section)
+            }
+        }
         if let kafka = map["kafka"] {
             let r = Reader(path: "kafka")
             let m = try r.mapping(kafka)

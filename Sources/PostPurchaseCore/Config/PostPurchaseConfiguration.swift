@@ -89,8 +89,18 @@ public struct PostPurchaseConfiguration: Sendable, Equatable {
     public var store = Store()
     public var http = HTTP()
     public var logging = Logging()
+    /// Each worker's own section of the file (`tracking:`, `followup:`, `returns:`, `loyalty:`) as
+    /// YAML text, decoded by that worker with ``workerSettings(_:defaults:)``.
+    public var workerSections: [String: String] = [:]
 
     public init() {}
+
+    /// `role`'s settings: `defaults` with its section of the file applied. An unknown key or a
+    /// value of the wrong type throws a ``ConfigurationError`` naming the key path
+    /// (e.g. `followup.quietHours.start`).
+    public func workerSettings<T: Codable>(_ role: WorkerRole, defaults: T) throws -> T {
+        try WorkerSettingsDecoder.decode(defaults, section: workerSections[role.settingsSection], prefix: role.settingsSection)
+    }
 
     /// librdkafka properties common to every client (connection and security).
     public func clientProperties() -> [String: String] {

@@ -8,6 +8,11 @@ public enum WorkerRole: String, CaseIterable, Sendable {
     /// The executable and default group suffix (`postpurchase-<name>`).
     public var name: String { rawValue }
 
+    /// Its own section of the configuration file (`tracking`, `followup`, `returns`, `loyalty`).
+    public var settingsSection: String {
+        String(rawValue.dropLast("-worker".count))
+    }
+
     /// What it consumes; only the tracking worker reads raw carrier webhooks.
     public var subscriptions: [TopicSubscription] {
         switch self {

@@ -1,10 +1,10 @@
 import Foundation
-import PostPurchaseCore
 
-/// What the tracking decisions read and change: the runtime's ``WorkerContext`` in production, an
-/// in-memory stand-in in unit tests (so the decisions run without Kafka or SQLite).
-public protocol TrackingContext {
-    /// The time to decide by.
+/// What a worker's domain decisions read and change: the runtime's ``WorkerContext`` in
+/// production, an in-memory stand-in in unit tests, so the decisions are a function of
+/// (state, event, now) → (new state, outputs) that runs without Kafka or SQLite.
+public protocol DomainContext {
+    /// The time to decide by (the worker's injected clock).
     var now: Date { get }
     /// The stored entity of type `T` under `key`.
     func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T?
@@ -20,8 +20,17 @@ public protocol TrackingContext {
     mutating func schedule(timerId id: String, at dueAt: Date, kind: String, payload: Data)
     /// Cancels a durable timer.
     mutating func cancelTimer(id: String)
+    /// The scheduled timer `id`, if any.
+    func timer(id: String) throws -> DurableTimer?
     /// Puts a raw record on the dead-letter topic, unchanged, with the `dlq-*` headers.
     mutating func deadLetter(_ record: KafkaRecord, because rejection: EventRejection)
 }
 
-extension WorkerContext: TrackingContext {}
+extension WorkerContext: DomainContext {}
+
+extension DomainContext {
+    /// Schedules (or moves) a durable timer that carries no payload.
+    public mutating func schedule(timerId id: String, at dueAt: Date, kind: String) {
+        schedule(timerId: id, at: dueAt, kind: kind, payload: Data())
+    }
+}
