@@ -46,7 +46,7 @@ public struct Followup: StoredEntity, Equatable {
     public var cause: String { key.replacingOccurrences(of: "|", with: ":") }
 
     /// A new follow-up, not yet scheduled.
-    init(key: String, kind: FollowupKind, orderId: String, customerId: String, shipmentId: String?, skus: [String], dueAt: Date) {
+    public init(key: String, kind: FollowupKind, orderId: String, customerId: String, shipmentId: String?, skus: [String], dueAt: Date) {
         self.key = key
         self.kind = kind
         self.orderId = orderId

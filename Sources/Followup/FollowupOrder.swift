@@ -11,6 +11,13 @@ public struct FollowupOrder: StoredEntity, Equatable {
         public var name: String
         public var category: String
         public var replenishAfterDays: Int?
+
+        /// An item as bought.
+        public init(name: String, category: String, replenishAfterDays: Int?) {
+            self.name = name
+            self.category = category
+            self.replenishAfterDays = replenishAfterDays
+        }
     }
 
     /// One outbound parcel: its items (from `shipment.dispatched`) and its delivery.

@@ -368,7 +368,7 @@ public struct FollowupPlanner: Sendable {
     // MARK: - Wording
 
     /// RFC 3339 in UTC, for reasons.
-    static func time(_ date: Date) -> String { RFC3339.format(date) }
+    static func time(_ date: Date) -> String { FollowupTimeline.format(date) }
 
     /// `HH:mm` in `calendar`'s zone.
     static func clock(_ date: Date, _ calendar: Calendar) -> String {

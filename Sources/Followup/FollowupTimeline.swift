@@ -25,6 +25,12 @@ public enum FollowupTimeline {
         }
     }
 
+    /// RFC 3339 in UTC, without milliseconds when they are zero (easier to read).
+    public static func format(_ date: Date) -> String {
+        let text = RFC3339.format(date)
+        return text.hasSuffix(".000Z") ? String(text.dropLast(5)) + "Z" : text
+    }
+
     /// The timeline as text, one block per follow-up and one line per decision.
     public static func render(orderId: String, _ followups: [Followup]) -> String {
         guard !followups.isEmpty else { return "No follow-ups recorded for order \(orderId).\n" }
@@ -36,13 +42,13 @@ public enum FollowupTimeline {
             if let suggested = followup.suggestSku { about.append("suggests \(suggested)") }
             text += "\n\(followup.kind.rawValue) — \(followup.status.rawValue.uppercased())"
             text += about.isEmpty ? "\n" : " (\(about.joined(separator: "; ")))\n"
-            text += "  due        \(RFC3339.format(followup.dueAt))"
-            if let sendAt = followup.sendAt { text += ", sendAt \(RFC3339.format(sendAt))" }
-            if let fireAt = followup.fireAt, fireAt != followup.dueAt { text += ", timer \(RFC3339.format(fireAt))" }
+            text += "  due        \(format(followup.dueAt))"
+            if let sendAt = followup.sendAt { text += ", sendAt \(format(sendAt))" }
+            if let fireAt = followup.fireAt, fireAt != followup.dueAt { text += ", timer \(format(fireAt))" }
             text += "\n"
             for step in followup.life {
                 let status = step.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                text += "  \(RFC3339.format(step.at))  \(status) \(step.reason)\n"
+                text += "  \(format(step.at))  \(status) \(step.reason)\n"
             }
         }
         return text

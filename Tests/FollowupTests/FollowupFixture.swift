@@ -16,6 +16,9 @@ enum FollowupFixture {
 
     static func date(_ text: String) -> Date { RFC3339.parse(text)! }
 
+    /// RFC 3339 in UTC without the zero milliseconds, as the test tables write times.
+    static func iso(_ date: Date) -> String { FollowupTimeline.format(date) }
+
     private static let offsets = Mutex<Int64>(0)
 
     /// A CloudEvent input, decoded as the runtime would decode it.

@@ -30,8 +30,11 @@ struct FollowupJourney {
 
     /// The worker was down until `time`: it wakes up then and fires everything that fell due meanwhile at once.
     mutating func outage(until time: String) throws {
-        let planner = planner
-        try context.advance(to: FollowupFixture.date(time)) { timer, context in try planner.fire(timer, context: &context) }
+        context.now = FollowupFixture.date(time)
+        while let timer = context.timers.values.filter({ $0.dueAt <= context.now }).min(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) {
+            context.timers[timer.id] = nil
+            try planner.fire(timer, context: &context)
+        }
     }
 
     /// Handles one event at `time` (or at `readAt`, when the worker reads it later than it happened).
@@ -44,7 +47,7 @@ struct FollowupJourney {
     }
 
     mutating func paid(_ paid: OrderPaid, readAt: String? = nil, id: String = UUID().uuidString) throws {
-        try receive(EventType.orderPaid, paid, at: RFC3339.format(paid.paidAt), readAt: readAt, key: paid.orderId, id: id)
+        try receive(EventType.orderPaid, paid, at: FollowupFixture.iso(paid.paidAt), readAt: readAt, key: paid.orderId, id: id)
     }
 
     mutating func dispatched(_ dispatched: ShipmentDispatched, at: String, id: String = UUID().uuidString) throws {

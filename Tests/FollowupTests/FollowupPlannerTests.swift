@@ -35,7 +35,7 @@ struct FollowupPlannerTests {
             "order.preparing", "followup.care_instructions", "followup.setup_help", "followup.delight_check",
             "followup.review_request", "followup.cross_sell", "followup.replenishment",
         ])
-        let at = Dictionary(uniqueKeysWithValues: sent.map { ($0.template.rawValue, RFC3339.format($0.sendAt)) })
+        let at = Dictionary(uniqueKeysWithValues: sent.map { ($0.template.rawValue, F.iso($0.sendAt)) })
         #expect(at["order.preparing"] == "2025-03-03T09:00:00Z")
         #expect(at["followup.setup_help"] == "2025-03-06T10:00:00Z")  // delivery + 1 d
         #expect(at["followup.care_instructions"] == "2025-03-06T10:00:00Z")
@@ -95,7 +95,7 @@ struct FollowupPlannerTests {
     @Test func replenishmentForAShortLivedItemComesADayAfterDelivery() throws {
         var journey = try deliveredJourney(lines: [F.Line(sku: "MILK", category: "grocery", replenishAfterDays: 3)])
         try journey.advance(to: "2025-03-20T00:00:00Z")
-        #expect(try journey.messages(.replenishment).map { RFC3339.format($0.sendAt) } == ["2025-03-06T10:00:00Z"])
+        #expect(try journey.messages(.replenishment).map { F.iso($0.sendAt) } == ["2025-03-06T10:00:00Z"])
     }
 
     // MARK: Parcels
@@ -111,9 +111,9 @@ struct FollowupPlannerTests {
         try journey.advance(to: "2025-03-30T00:00:00Z")
         #expect(try journey.messages(.setupHelp).map { $0.data["skus"] } == ["KETTLE"])
         #expect(try journey.messages(.reviewRequest).map { $0.data["skus"] } == ["KETTLE", "LAMP"])
-        #expect(try journey.messages(.reviewRequest).map { RFC3339.format($0.sendAt) } == ["2025-03-09T10:00:00Z", "2025-03-10T12:00:00Z"])
+        #expect(try journey.messages(.reviewRequest).map { F.iso($0.sendAt) } == ["2025-03-09T10:00:00Z", "2025-03-10T12:00:00Z"])
         // One delight check for the order, two days after the last parcel arrived before it fell due.
-        #expect(try journey.messages(.delightCheck).map { RFC3339.format($0.sendAt) } == ["2025-03-08T12:00:00Z"])
+        #expect(try journey.messages(.delightCheck).map { F.iso($0.sendAt) } == ["2025-03-08T12:00:00Z"])
     }
 
     @Test func aDelayedParcelPostponesTheDelightCheckUntilItsDelivery() throws {
@@ -130,7 +130,7 @@ struct FollowupPlannerTests {
         #expect(try journey.messages(.delightCheck).isEmpty, "no delight check while a parcel is late")
         try journey.delivered(shipment: "SHP-2", at: "2025-03-12T14:00:00Z")
         try journey.advance(to: "2025-03-20T00:00:00Z")
-        #expect(try journey.messages(.delightCheck).map { RFC3339.format($0.sendAt) } == ["2025-03-14T14:00:00Z"])
+        #expect(try journey.messages(.delightCheck).map { F.iso($0.sendAt) } == ["2025-03-14T14:00:00Z"])
         let life = try #require(try journey.followup(key)).life.map(\.status)
         #expect(life == [.scheduled, .waiting, .scheduled, .sent])
     }
@@ -202,7 +202,7 @@ struct FollowupPlannerTests {
         try journey.delivered(at: "2025-03-05T20:30:00Z")  // 23:30 in Riyadh
         try journey.advance(to: "2025-03-06T20:30:00Z")
         let help = try #require(try journey.messages(.setupHelp).first)
-        #expect(RFC3339.format(help.sendAt) == "2025-03-07T05:00:00Z")  // 08:00 in Riyadh
+        #expect(F.iso(help.sendAt) == "2025-03-07T05:00:00Z")  // 08:00 in Riyadh
         let sent = try #require(try journey.followups().first { $0.kind == .setupHelp }?.life.last)
         #expect(sent.reason.contains("23:30 local is inside the quiet hours 21:00–08:00 (Asia/Riyadh)"), "\(sent.reason)")
     }
@@ -211,7 +211,7 @@ struct FollowupPlannerTests {
         var journey = try FollowupJourney(start: "2025-03-03T18:00:00Z")
         try journey.paid(F.paid(lines: Self.basket, at: "2025-03-03T19:10:00Z"))  // 22:10 in Riyadh
         try journey.advance(to: "2025-03-03T19:10:01Z")
-        #expect(try journey.messages().map { RFC3339.format($0.sendAt) } == ["2025-03-04T05:00:00Z"])
+        #expect(try journey.messages().map { F.iso($0.sendAt) } == ["2025-03-04T05:00:00Z"])
     }
 
     @Test(arguments: [
@@ -231,7 +231,7 @@ struct FollowupPlannerTests {
         try journey.dispatched(F.dispatched(items: [("KETTLE", 1)]), at: "2025-01-02T12:00:00Z")
         try journey.delivered(at: deliveredAt)
         try journey.advance(to: date(deliveredAt).addingTimeInterval(2 * 86_400))
-        #expect(try journey.messages(.setupHelp).map { RFC3339.format($0.sendAt) } == [sendAt])
+        #expect(try journey.messages(.setupHelp).map { F.iso($0.sendAt) } == [sendAt])
     }
 
     @Test func quietWindowArithmetic() throws {
@@ -292,7 +292,7 @@ struct FollowupPlannerTests {
         try journey.advance(to: "2025-03-30T00:00:00Z")
         let marketing = try journey.messages().filter { $0.category == .marketing }.sorted { $0.sendAt < $1.sendAt }
         #expect(marketing.count == 4)
-        #expect(marketing.map { RFC3339.format($0.sendAt) } == [
+        #expect(marketing.map { F.iso($0.sendAt) } == [
             "2025-03-10T05:00:00Z", "2025-03-11T05:00:00Z", "2025-03-12T05:00:00Z", "2025-03-13T05:00:00Z",
         ])
         for (earlier, later) in zip(marketing, marketing.dropFirst()) {
@@ -345,7 +345,7 @@ struct FollowupPlannerTests {
         try shuffled.advance(to: "2025-04-30T00:00:00Z")
 
         func summary(_ messages: [NotificationRequested]) -> [String] {
-            messages.filter { $0.template != .orderPreparing }.map { "\($0.notificationId) \(RFC3339.format($0.sendAt))" }.sorted()
+            messages.filter { $0.template != .orderPreparing }.map { "\($0.notificationId) \(F.iso($0.sendAt))" }.sorted()
         }
         #expect(summary(try shuffled.messages()) == summary(try inOrder.messages()))
         #expect(try shuffled.messages().count == 6)
