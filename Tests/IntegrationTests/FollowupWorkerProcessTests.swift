@@ -3,15 +3,15 @@ import PostPurchaseCore
 import PostPurchaseTesting
 import Testing
 
-/// The real `followup-worker` executable against the dev broker, with time running 7200 times
-/// faster (a day in 12 s): contract events in, timed follow-ups out, each exactly once across a
+/// The real `followup-worker` executable against the dev broker, with time running 14 400 times
+/// faster (a day in 6 s): contract events in, timed follow-ups out, each exactly once across a
 /// SIGTERM and a restart with follow-ups still pending.
 @Suite("followup-worker as a real process", .serialized)
 struct FollowupWorkerProcessTests {
     let fixture: DevBrokerFixture
     let data = temporaryDirectory("pp-followup")
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let speed = 7_200.0
+    static let speed = 14_400.0
 
     init() throws {
         fixture = try DevBrokerFixture(partitions: 3)
@@ -70,6 +70,8 @@ struct FollowupWorkerProcessTests {
             OutgoingEvent(topic: .orders, key: "ORD-IT-1", id: "dispatch-1", type: EventType.shipmentDispatched, source: "tests", time: scaledNow(), data: dispatched),
             OutgoingEvent(topic: .orders, key: "ORD-BAD", id: "bad-1", type: EventType.orderPaid, source: "tests", time: Date(), data: ["orderId": "ORD-BAD"]),
         ], topic: "orders")
+        // "We're preparing" at once; the parcel is delivered once the customer has been told.
+        _ = try await fixture.waitForRecords(on: "notifications", count: 1, timeout: .seconds(60))
         let deliveredAt = scaledNow()
         let delivered = ShipmentStatusChanged(
             orderId: "ORD-IT-1", shipmentId: "SHP-IT-1", trackingNumber: "TN-IT-1", carrier: "smsa", kind: .outbound, status: .delivered,
@@ -79,14 +81,16 @@ struct FollowupWorkerProcessTests {
                           time: deliveredAt, data: delivered),
         ], topic: "shipment-updates")
 
-        // "We're preparing" at once, setup help a day after delivery (12 s); the delight check
+        // Setup help a day after delivery (6 s); the delight check
         // (2 days), review request (3) and cross-sell (4) are still pending when the worker stops.
         let early = try await fixture.waitForRecords(on: "notifications", count: 2, timeout: .seconds(60))
         worker.signal(SIGTERM)
         #expect(try await worker.waitForExit() == 0, "log:\n\(worker.output)")
         let beforeRestart = try notifications()
         #expect(early.count == 2 && beforeRestart.count < 5, "\(beforeRestart.map(\.template))")
-        #expect(beforeRestart.map(\.template) == Array([NotificationTemplate.orderPreparing, .followupSetupHelp].prefix(beforeRestart.count)))
+        #expect(beforeRestart.map(\.template) == Array([
+            NotificationTemplate.orderPreparing, .followupSetupHelp, .followupDelightCheck, .followupReviewRequest,
+        ].prefix(beforeRestart.count)))
 
         worker = try followupWorker(config: config)
         _ = try await fixture.waitForRecords(on: "notifications", count: 5, timeout: .seconds(120))
