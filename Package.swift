@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FollowupTests",
-            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting"]
+            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(
             name: "IntegrationTests",
