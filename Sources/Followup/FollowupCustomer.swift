@@ -25,9 +25,11 @@ public struct FollowupCustomer: StoredEntity, Equatable {
     public var name: String?
     /// Whether marketing messages may be sent; `nil` while unknown (treated as no).
     public var marketingConsent: Bool?
-    /// Event times that set ``locale``, ``timeZone`` and ``marketingConsent``.
+    /// The time of the event that set ``locale``.
     public var localeAt: Date?
+    /// The time of the event that set ``timeZone``.
     public var timeZoneAt: Date?
+    /// The time of the event that set ``marketingConsent``.
     public var consentAt: Date?
     /// `sendAt` of recent marketing messages (older than twice the cap are dropped).
     public var marketingSends: [Date]

@@ -8,8 +8,11 @@ public struct FollowupOrder: StoredEntity, Equatable {
 
     /// One line of the order, from `order.paid`.
     public struct Item: Codable, Sendable, Equatable {
+        /// Its name as shown to the customer.
         public var name: String
+        /// Its category (what setup help, care instructions and cross-sell rules match).
         public var category: String
+        /// Days after delivery when it runs out, if it does.
         public var replenishAfterDays: Int?
 
         /// An item as bought.
@@ -48,11 +51,13 @@ public struct FollowupOrder: StoredEntity, Equatable {
     public var parcels: [String: Parcel]
     /// Shipment ids in the order the worker first heard of them.
     public var parcelIds: [String]
-    /// When and why it was cancelled.
+    /// When it was cancelled.
     public var cancelledAt: Date?
+    /// Why, as `order.cancelled` said.
     public var cancelReason: String?
-    /// The first `return.requested` (its time and returnId).
+    /// The time of the first `return.requested`.
     public var returnRequestedAt: Date?
+    /// The returnId of the first `return.requested`.
     public var returnId: String?
     /// SKUs already reviewed.
     public var reviewedSkus: Set<String>
