@@ -18,6 +18,8 @@ import PostPurchaseCore
 @main
 enum FollowupBenchmark {
     static func main() throws {
+        // Progress lines must show up when the output goes to a file or a pipe, not only at exit.
+        setvbuf(stdout, nil, _IOLBF, 0)
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let pending = arguments.first ?? 1_000_000
         let dueCount = min(arguments.dropFirst().first ?? 20_000, pending)
