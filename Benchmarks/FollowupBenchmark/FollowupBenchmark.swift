@@ -18,8 +18,6 @@ import PostPurchaseCore
 @main
 enum FollowupBenchmark {
     static func main() throws {
-        // Progress lines must show up when the output goes to a file or a pipe, not only at exit.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let pending = arguments.first ?? 1_000_000
         let dueCount = min(arguments.dropFirst().first ?? 20_000, pending)
@@ -54,6 +52,8 @@ enum FollowupBenchmark {
             if written >= nextReport {
                 let seconds = elapsed(since: started)
                 print(String(format: "  scheduled %9d  %8.0f/s  rss %5.0f MB  peak %5.0f MB", written, Double(written) / seconds, rss().current, rss().peak))
+                // Progress must show up when the output goes to a file or a pipe, not only at exit.
+                fflush(nil)
                 nextReport += pending / 10
             }
         }
