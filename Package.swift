@@ -20,6 +20,8 @@ let package = Package(
         .executable(name: "postpurchase-bench", targets: ["RuntimeBenchmark"]),
         .executable(name: "tracking-benchmark", targets: ["TrackingBenchmark"]),
         .executable(name: "loyalty-benchmark", targets: ["LoyaltyBenchmark"]),
+        .library(name: "Followup", targets: ["Followup"]),
+        .executable(name: "followup-benchmark", targets: ["FollowupBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,6 +72,11 @@ let package = Package(
             name: "Demo",
             dependencies: ["PostPurchaseCore", .product(name: "Logging", package: "swift-log")]
         ),
+        // Domain module of the follow-up worker: durable timed follow-ups, quiet hours, marketing cap.
+        .target(
+            name: "Followup",
+            dependencies: ["PostPurchaseCore"]
+        ),
         .target(
             name: "PostPurchaseTesting",
             dependencies: ["PostPurchaseCore"]
@@ -80,7 +87,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FollowupWorkerMain",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Followup", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "ReturnsWorkerMain",
@@ -95,6 +102,7 @@ let package = Package(
             dependencies: [
                 "PostPurchaseCore", "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "Loyalty",  // `postpurchase loyalty`
+                "Followup",  // `postpurchase why`
             ]
         ),
         // A tiny worker used by the integration tests that kill and restart a real process.
@@ -140,6 +148,16 @@ let package = Package(
         .testTarget(
             name: "DemoTests",
             dependencies: ["Demo", "PostPurchaseCore"]
+        ),
+        // Pending follow-ups through the real store: insert rate, firing lag, peak RSS (run in release).
+        .executableTarget(
+            name: "FollowupBenchmark",
+            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting"],
+            path: "Benchmarks/FollowupBenchmark"
+        ),
+        .testTarget(
+            name: "FollowupTests",
+            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -8,8 +8,10 @@ import PostPurchaseCore
 struct PostPurchaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postpurchase",
-        abstract: "Post-purchase worker cluster tools: the demo, a dev Kafka broker, publishing, tailing and topic set-up.",
-        subcommands: [DemoCommand.self, DevBrokerCommand.self, PublishCommand.self, TailCommand.self, TopicsCommand.self, LoyaltyCommand.self])
+        abstract: "Post-purchase worker cluster tools: the demo, a dev Kafka broker, publishing, tailing, topic set-up and state inspection.",
+        subcommands: [
+            DemoCommand.self, DevBrokerCommand.self, PublishCommand.self, TailCommand.self, TopicsCommand.self, WhyCommand.self, LoyaltyCommand.self,
+        ])
 }
 
 /// Connection options shared by the commands that talk to a cluster.
