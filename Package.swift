@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PostPurchaseCore", targets: ["PostPurchaseCore"]),
         .library(name: "PostPurchaseTesting", targets: ["PostPurchaseTesting"]),
         .library(name: "Tracking", targets: ["Tracking"]),
+        .library(name: "Returns", targets: ["Returns"]),
         .executable(name: "tracking-worker", targets: ["TrackingWorkerMain"]),
         .executable(name: "followup-worker", targets: ["FollowupWorkerMain"]),
         .executable(name: "returns-worker", targets: ["ReturnsWorkerMain"]),
@@ -18,6 +19,7 @@ let package = Package(
         .executable(name: "postpurchase-echo-worker", targets: ["EchoWorkerMain"]),
         .executable(name: "postpurchase-bench", targets: ["RuntimeBenchmark"]),
         .executable(name: "tracking-benchmark", targets: ["TrackingBenchmark"]),
+        .executable(name: "returns-benchmark", targets: ["ReturnsBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +59,11 @@ let package = Package(
             name: "Tracking",
             dependencies: ["PostPurchaseCore", .product(name: "Metrics", package: "swift-metrics")]
         ),
+        // Domain module of the returns worker: policy, approvals, refunds, store credit, exchanges.
+        .target(
+            name: "Returns",
+            dependencies: ["PostPurchaseCore"]
+        ),
         .target(
             name: "PostPurchaseTesting",
             dependencies: ["PostPurchaseCore"]
@@ -71,7 +78,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ReturnsWorkerMain",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Returns", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "LoyaltyWorkerMain",
@@ -107,6 +114,19 @@ let package = Package(
             name: "TrackingTests",
             dependencies: ["Tracking", "PostPurchaseCore", "PostPurchaseTesting"],
             exclude: ["Fixtures"]
+        ),
+        // Return requests per second through the returns worker with durable state (run in release).
+        .executableTarget(
+            name: "ReturnsBenchmark",
+            dependencies: ["Returns", "PostPurchaseCore", "PostPurchaseTesting"],
+            path: "Benchmarks/ReturnsBenchmark"
+        ),
+        .testTarget(
+            name: "ReturnsTests",
+            dependencies: [
+                "Returns", "PostPurchaseCore", "PostPurchaseTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "IntegrationTests",
