@@ -64,7 +64,7 @@ enum ReturnsBenchmark {
                 orderId: orderId(index), returnId: returnId(index), items: [.init(sku: "SKU-1", quantity: 1, condition: .resellable)])))
             for (status, day) in [(ShipmentStatus.inTransit, 1.0), (.delivered, 3.0)] {
                 let at = requestTime.addingTimeInterval(day * 86_400)
-                parcels.append(event(status == .delivered ? EventType.shipmentDelivered : EventType.shipmentStatusChanged, index, "\(status)", at,
+                parcels.append(event(status == .delivered ? EventType.shipmentDelivered : EventType.shipmentStatusChanged, index, "parcel-\(status)", at,
                                      ShipmentStatusChanged(
                                         orderId: orderId(index), shipmentId: returnId(index), trackingNumber: "RT\(index)", carrier: "aramex", kind: .return,
                                         status: status, previousStatus: .unknown, occurredAt: at, deliveredAt: status == .delivered ? at : nil),
@@ -87,6 +87,10 @@ enum ReturnsBenchmark {
         print(String(format: "  journey events, SQLite:    %8.0f events/s (%.2f s for %d label, scan, delivery and inspection events)",
                      Double(journeyEvents) / journeySeconds, journeySeconds, journeyEvents))
         print("  outputs: \(approvals) return-updates after the requests, \(updates) in all, \(messages) notifications")
+        // Every return: approved + label requested, then received + refund requested; messages: approval, label link, received.
+        if approvals != 2 * requests || updates != 4 * requests || messages != 3 * requests {
+            print("  UNEXPECTED output counts: expected \(2 * requests), \(4 * requests) and \(3 * requests)")
+        }
         try? FileManager.default.removeItem(atPath: data)
     }
 
