@@ -351,6 +351,36 @@ struct ReturnDeskTests {
         #expect(try context.load(ReturnOrder.self, key: "ORD-GHOST") == nil)
     }
 
+    @Test mutating func eventsOfAReturnThatWasNeverRequestedAreDeadLetteredToo() throws {
+        try paidAndDelivered()
+        try send(EventType.returnLabelCreated, ReturnsFixture.label("RET-NEVER"))
+        try send(EventType.shipmentStatusChanged, ReturnsFixture.returnParcel(.inTransit, returnId: "RET-NEVER"))
+        #expect(context.emitted.isEmpty)
+        try context.advance(to: context.now.addingTimeInterval(25 * 3_600)) { timer, context in try desk.fire(timer, context: &context) }
+        #expect(context.deadLetters.count == 2)
+        #expect(context.deadLetters.allSatisfy {
+            $0.rejection.field == "returnId" && $0.rejection.reason.hasPrefix("unknown-return: no return.requested for return 'RET-NEVER' of order 'ORD-1'")
+        })
+        #expect(try context.load(ReturnOrder.self, key: "ORD-1")?.returnIds == [])
+    }
+
+    @Test mutating func parkingIsBoundedPerReturn() throws {
+        var scenario = ReturnDeskTests.with { $0.maxParkedPerReturn = 2 }
+        try scenario.send(EventType.returnRequested, ReturnsFixture.request())
+        try scenario.send(EventType.returnLabelCreated, ReturnsFixture.label())
+        #expect(throws: EventRejection.self) {
+            try scenario.send(EventType.shipmentStatusChanged, ReturnsFixture.returnParcel(.inTransit))
+        }
+        #expect(try scenario.context.load(ReturnCase.self, key: "ORD-1/RET-1")?.parked.count == 2)
+    }
+
+    @Test mutating func aCustomersNewLanguageIsUsedForLaterMessages() throws {
+        try paidAndDelivered()
+        try send(EventType.customerPreferencesUpdated, CustomerPreferencesUpdated(customerId: "CUS-1", locale: "ar-SA"))
+        try send(EventType.returnRequested, ReturnsFixture.request())
+        #expect(try context.messages().first?.locale == "ar-SA")
+    }
+
     @Test mutating func aCancelledOrderRefusesReturnsAndPaysNothingMore() throws {
         try paidAndDelivered(ReturnsFixture.paid(items: [("LAMP", 1, 10_000), ("MUG", 1, 2_000)]))
         try send(EventType.returnRequested, ReturnsFixture.request("RET-1", items: [("LAMP", 1, .damaged)]))
