@@ -1,8 +1,14 @@
 # The README's commands. `make test` is what CI runs.
-.PHONY: setup run test build schemas deploy-check clean
+.PHONY: setup demo run test build schemas deploy-check clean
 
 setup:
 	./scripts/setup.sh
+
+# The whole product in a few minutes: dev broker, four workers, a simulated store (issue 7).
+demo: setup
+	swift build --product postpurchase
+	swift build
+	"$$(swift build --show-bin-path)/postpurchase" demo $(DEMO_ARGS)
 
 run:
 	./scripts/dev-cluster.sh

@@ -64,6 +64,12 @@ let package = Package(
             name: "Returns",
             dependencies: ["PostPurchaseCore"]
         ),
+        // The demo store: a simulated upstream (checkout, fulfilment, carriers, returns portal,
+        // warehouse, payments) driving the four worker processes, and its report.
+        .target(
+            name: "Demo",
+            dependencies: ["PostPurchaseCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "PostPurchaseTesting",
             dependencies: ["PostPurchaseCore"]
@@ -86,7 +92,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PostPurchaseCLI",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Demo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // A tiny worker used by the integration tests that kill and restart a real process.
         .executableTarget(
@@ -129,8 +135,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "DemoTests",
+            dependencies: ["Demo", "PostPurchaseCore"]
+        ),
+        .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PostPurchaseCore", "PostPurchaseTesting"]
+            dependencies: ["PostPurchaseCore", "PostPurchaseTesting", "Demo", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

@@ -8,8 +8,8 @@ import PostPurchaseCore
 struct PostPurchaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postpurchase",
-        abstract: "Post-purchase worker cluster tools: a dev Kafka broker, publishing, tailing and topic set-up.",
-        subcommands: [DevBrokerCommand.self, PublishCommand.self, TailCommand.self, TopicsCommand.self])
+        abstract: "Post-purchase worker cluster tools: the demo, a dev Kafka broker, publishing, tailing and topic set-up.",
+        subcommands: [DemoCommand.self, DevBrokerCommand.self, PublishCommand.self, TailCommand.self, TopicsCommand.self])
 }
 
 /// Connection options shared by the commands that talk to a cluster.

@@ -101,6 +101,11 @@ public enum ShipmentTimeline {
                 raise(.carrierException, on: &next, step: &step, message: true)
             case .delivered:
                 step.messages.append(Message(template: .shipmentDelivered, cause: "\(NotificationTemplate.shipmentDelivered):\(next.key)"))
+                // Delivered after the promise, but the promise timer has not fired (the worker was
+                // catching up): the promise was still missed. No apology on top of "delivered".
+                if let promisedBy = next.promisedBy, update.occurredAt > promisedBy {
+                    raise(.promiseMissed, on: &next, step: &step, message: false)
+                }
             default:
                 break
             }
@@ -113,10 +118,21 @@ public enum ShipmentTimeline {
 
     /// The durable timer at `promisedBy` fired: an outbound parcel not delivered (nor returned or
     /// cancelled) by then has missed its promise, announced once.
+    ///
+    /// Decided by event time, not by when the check runs: a parcel whose delivery scan is already
+    /// applied missed the promise only if it was delivered after it (then without an apology on top
+    /// of "delivered").
     public static func checkPromise(_ shipment: Shipment) -> Step {
         var step = Step(shipment)
-        guard shipment.kind == .outbound, !shipment.status.isFinal else { return step }
+        guard shipment.kind == .outbound else { return step }
         var next = shipment
+        if shipment.status == .delivered {
+            guard let deliveredAt = shipment.deliveredAt, let promisedBy = shipment.promisedBy, deliveredAt > promisedBy else { return step }
+            raise(.promiseMissed, on: &next, step: &step, message: false)
+            step.shipment = next
+            return step
+        }
+        guard !shipment.status.isFinal else { return step }
         raise(.promiseMissed, on: &next, step: &step, message: true)
         step.shipment = next
         return step

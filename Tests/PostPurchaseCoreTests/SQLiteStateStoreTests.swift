@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PostPurchaseCore
 import Testing
 
@@ -20,6 +21,22 @@ struct SQLiteStateStoreTests {
         #expect(try store.read { try $0.isProcessed("e1") })
         #expect(try store.write { try $0.pruneProcessed(before: Date(timeIntervalSince1970: 2_000)) } == 1)
         #expect(try store.read { try !$0.isProcessed("e1") && $0.isProcessed("e2") })
+    }
+
+    /// Instances of one worker kind started together open a new file at the same moment.
+    @Test func storesOpeningANewFileTogetherAllMigrateIt() throws {
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do {
+                let store = try SQLiteStateStore(path: path)
+                try store.write { try $0.putEntity(namespace: "n", key: UUID().uuidString, value: Data("x".utf8)) }
+            } catch {
+                errors.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(errors.withLock { $0 }.isEmpty)
+        let store = try SQLiteStateStore(path: path)
+        #expect(try store.read { try $0.entities(namespace: "n", keyPrefix: "", limit: 100) }.count == 6)
     }
 
     @Test func entitiesAndPrefixScans() throws {

@@ -64,7 +64,8 @@ struct ShipmentTimelineTests {
                          update(.outForDelivery, hours: 48), update(.attemptFailed, hours: 50), update(.outForDelivery, hours: 72),
                          update(.delivered, hours: 75)])
         #expect(steps.map(\.shipment.status) == [.inTransit, .exception, .inTransit, .outForDelivery, .attemptFailed, .outForDelivery, .delivered])
-        #expect(steps.flatMap(\.delays) == [.carrierException, .attemptFailed])
+        // Delivered at 75 h against a 72 h promise: late too (no apology on top of "delivered").
+        #expect(steps.flatMap(\.delays) == [.carrierException, .attemptFailed, .promiseMissed])
         #expect(steps.flatMap(\.messages).map(\.template) == [
             .shipmentInTransit, .shipmentDelayed, .shipmentOutForDelivery, .shipmentAttemptFailed, .shipmentOutForDelivery, .shipmentDelivered,
         ], "the in-transit message is for the first scan only")
@@ -98,6 +99,25 @@ struct ShipmentTimelineTests {
         #expect(ShipmentTimeline.checkPromise(step.shipment).delays.isEmpty, "once per shipment")
         let delivered = run([update(.delivered, hours: 50)]).last!.shipment
         #expect(ShipmentTimeline.checkPromise(delivered).delays.isEmpty)
+    }
+
+    /// Decided by event time: a worker catching up after an outage may apply the delivery scan
+    /// before the promise timer fires, or fire the timer after a late scan was applied.
+    @Test func aLateDeliveryMissedThePromiseWhicheverIsProcessedFirst() {
+        // Promise at 72 h, delivered at 80 h, scan applied before the timer.
+        let late = run([update(.inTransit, hours: 5), update(.delivered, hours: 80)])
+        #expect(late.last?.delays == [.promiseMissed])
+        #expect(late.last?.messages.map(\.template) == [.shipmentDelivered], "no apology on top of delivered")
+        #expect(ShipmentTimeline.checkPromise(late.last!.shipment).delays.isEmpty, "once per shipment")
+        // Delivered before the promise: the timer finds nothing to say, whenever it fires.
+        let onTime = run([update(.delivered, hours: 50)]).last!.shipment
+        #expect(ShipmentTimeline.checkPromise(onTime).delays.isEmpty)
+        // A delivered shipment whose late scan predates the promise rule (no delay recorded yet): the timer raises it.
+        var recorded = late.last!.shipment
+        recorded.delays = []
+        let fired = ShipmentTimeline.checkPromise(recorded)
+        #expect(fired.delays == [.promiseMissed])
+        #expect(fired.messages.isEmpty)
     }
 
     @Test func returnShipmentsChangeStatusWithoutCustomerMessagesOrDelays() {

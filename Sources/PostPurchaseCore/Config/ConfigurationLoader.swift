@@ -84,13 +84,20 @@ public enum ConfigurationLoader {
         if let runtime = map["runtime"] {
             let r = Reader(path: "runtime")
             let m = try r.mapping(runtime)
-            try r.only(m, ["batchSize", "pollIntervalMs", "maxHandlerAttempts", "timerBatchSize", "clockSpeed",
+            try r.only(m, ["batchSize", "pollIntervalMs", "maxHandlerAttempts", "timerBatchSize", "clockSpeed", "clockEpoch", "clockOrigin",
                            "dedupeRetentionHours", "shutdownTimeoutSeconds"])
             try r.int(m, "batchSize") { configuration.runtime.batchSize = $0 }
             try r.int(m, "pollIntervalMs") { configuration.runtime.pollIntervalMs = $0 }
             try r.int(m, "maxHandlerAttempts") { configuration.runtime.maxHandlerAttempts = $0 }
             try r.int(m, "timerBatchSize") { configuration.runtime.timerBatchSize = $0 }
             try r.double(m, "clockSpeed") { configuration.runtime.clockSpeed = $0 }
+            try r.double(m, "clockEpoch") { configuration.runtime.clockEpoch = $0 }
+            try r.string(m, "clockOrigin") { text in
+                guard let origin = RFC3339.parse(text) else {
+                    throw ConfigurationError(key: "runtime.clockOrigin", reason: "'\(text.prefix(40))' is not an RFC 3339 date-time with offset")
+                }
+                configuration.runtime.clockOrigin = origin
+            }
             try r.int(m, "dedupeRetentionHours") { configuration.runtime.dedupeRetentionHours = $0 }
             try r.int(m, "shutdownTimeoutSeconds") { configuration.runtime.shutdownTimeoutSeconds = $0 }
         }
@@ -144,6 +151,18 @@ public enum ConfigurationLoader {
                 throw ConfigurationError(key: "POSTPURCHASE_CLOCK_SPEED", reason: "'\(text)' is not a number")
             }
             configuration.runtime.clockSpeed = value
+        }
+        if let text = environment["POSTPURCHASE_CLOCK_EPOCH"] {
+            guard let value = Double(text) else {
+                throw ConfigurationError(key: "POSTPURCHASE_CLOCK_EPOCH", reason: "'\(text)' is not a number of Unix seconds")
+            }
+            configuration.runtime.clockEpoch = value
+        }
+        if let text = environment["POSTPURCHASE_CLOCK_ORIGIN"] {
+            guard let origin = RFC3339.parse(text) else {
+                throw ConfigurationError(key: "POSTPURCHASE_CLOCK_ORIGIN", reason: "'\(text.prefix(40))' is not an RFC 3339 date-time with offset")
+            }
+            configuration.runtime.clockOrigin = origin
         }
         // KAFKA_PROP_SOCKET_KEEPALIVE_ENABLE=true sets librdkafka's socket.keepalive.enable.
         for (name, value) in environment where name.hasPrefix("KAFKA_PROP_") {
@@ -206,6 +225,9 @@ public enum ConfigurationLoader {
         guard c.runtime.clockSpeed > 0, c.runtime.clockSpeed <= 1_000_000, c.runtime.clockSpeed.isFinite else {
             throw ConfigurationError(key: "runtime.clockSpeed", reason: "\(c.runtime.clockSpeed) must be greater than 0 and at most 1000000")
         }
+        if let epoch = c.runtime.clockEpoch, !(epoch.isFinite && epoch >= 0) {
+            throw ConfigurationError(key: "runtime.clockEpoch", reason: "\(epoch) is not a Unix time in seconds")
+        }
         guard !c.store.dataDir.isEmpty else { throw ConfigurationError(key: "store.dataDir", reason: "must not be empty") }
         try range("store.busyTimeoutMs", c.store.busyTimeoutMs, 0...600_000)
         if let port = c.http.port { try range("http.port", port, 0...65_535) }
@@ -254,12 +276,12 @@ public enum ConfigurationLoader {
             }
         }
 
-        func string(_ map: [String: Any], _ name: String, secret: Bool = false, _ set: (String) -> Void) throws {
+        func string(_ map: [String: Any], _ name: String, secret: Bool = false, _ set: (String) throws -> Void) throws {
             guard let value = map[name], !(value is NSNull) else { return }
             guard let text = Self.scalarText(value) else {
                 throw ConfigurationError(key: key(name), reason: secret ? "must be a string" : "must be a string, not \(type(of: value))")
             }
-            set(text)
+            try set(text)
         }
 
         func int(_ map: [String: Any], _ name: String, _ set: (Int) -> Void) throws {

@@ -54,10 +54,24 @@ public struct PostPurchaseConfiguration: Sendable, Equatable {
         public var timerBatchSize = 500
         /// Default: 1. Simulated time runs this many times faster than real time (demos only).
         public var clockSpeed = 1.0
+        /// Unset: the process start. The real instant (Unix seconds) at which simulated time equals
+        /// real time; processes given the same epoch and speed agree on the simulated time (demos).
+        public var clockEpoch: Double?
+        /// Unset: the epoch itself. The simulated time at the epoch (RFC 3339), so runs started at
+        /// different real times replay the same simulated dates (end-to-end tests).
+        public var clockOrigin: Date?
         /// Default: 168 h; how long applied event ids are remembered for deduplication.
         public var dedupeRetentionHours = 168
         /// Default: 30 s; the longest a graceful shutdown may take.
         public var shutdownTimeoutSeconds = 30
+
+        /// The clock these settings describe: wall time at speed 1 with no epoch, else a
+        /// ``ScaledClock`` that every process with the same epoch and speed agrees on.
+        public func clock() -> any WorkerClock {
+            if clockSpeed == 1 && clockEpoch == nil && clockOrigin == nil { return SystemClock() }
+            let epoch = clockEpoch.map { Date(timeIntervalSince1970: $0) } ?? Date()
+            return ScaledClock(origin: clockOrigin ?? epoch, speed: clockSpeed, realOrigin: epoch)
+        }
     }
 
     /// Where state lives.
@@ -120,8 +134,9 @@ public struct PostPurchaseConfiguration: Sendable, Equatable {
         properties["group.id"] = kafka.groupId ?? "postpurchase-\(workerName)"
         if let instance = kafka.groupInstanceId { properties["group.instance.id"] = instance }
         properties["partition.assignment.strategy"] = kafka.assignmentStrategy
-        properties["session.timeout.ms"] = String(kafka.sessionTimeoutMs)
-        properties["max.poll.interval.ms"] = String(kafka.maxPollIntervalMs)
+        // An explicit librdkafka property (kafka.properties, KAFKA_PROP_*) wins over the typed keys.
+        if properties["session.timeout.ms"] == nil { properties["session.timeout.ms"] = String(kafka.sessionTimeoutMs) }
+        if properties["max.poll.interval.ms"] == nil { properties["max.poll.interval.ms"] = String(kafka.maxPollIntervalMs) }
         if properties["auto.offset.reset"] == nil { properties["auto.offset.reset"] = "earliest" }
         if properties["client.id"] == nil { properties["client.id"] = workerName }
         return properties

@@ -37,9 +37,7 @@ public enum WorkerApplication {
         let store = try SQLiteStateStore(
             path: (configuration.store.dataDir as NSString).appendingPathComponent("\(worker.name).sqlite"),
             busyTimeout: .milliseconds(configuration.store.busyTimeoutMs))
-        let clock = clock ?? (configuration.runtime.clockSpeed == 1
-            ? SystemClock() as any WorkerClock
-            : ScaledClock(speed: configuration.runtime.clockSpeed))
+        let clock = clock ?? configuration.runtime.clock()
         let health = WorkerHealth()
         health.update { $0.storeOpen = store.isHealthy() }
         logger.info("starting", metadata: [
@@ -47,6 +45,7 @@ public enum WorkerApplication {
             "kafka.group": "\(configuration.kafka.groupId ?? "postpurchase-\(worker.name)")",
             "store.path": "\(configuration.store.dataDir)/\(worker.name).sqlite",
             "clock.speed": "\(configuration.runtime.clockSpeed)",
+            "clock.now": "\(RFC3339.format(clock.now()))",
         ])
         let http = ObservabilityServer.make(
             host: configuration.http.host, port: configuration.http.port ?? defaultHTTPPort, health: health,

@@ -33,6 +33,11 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private var startingPositions: [TopicPartition: Int64] = [:]
     private var failures: [FailureKey: (count: Int, lastError: String)] = [:]
     private var nextTimerDue: Date?
+    /// Since when due timers wait for the input backlog to be processed (see ``inputBacklog(lastPollCount:)``).
+    private var timersDeferredSince: ContinuousClock.Instant?
+    /// The longest due timers wait for the backlog: past it they fire anyway, so an input stream
+    /// the worker cannot keep up with never starves them.
+    static var maxTimerDeferral: Duration { .seconds(5) }
     private var nextHousekeeping = Date.distantPast
     private var nextPrune = Date.distantPast
 
@@ -100,7 +105,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 let records = try consumer.poll(maxRecords: settings.batchSize, timeoutMilliseconds: pollTimeout())
                 try recoverIfNeeded()
                 if !records.isEmpty { try process(records) }
-                try fireDueTimers()
+                try fireDueTimers(backlog: inputBacklog(lastPollCount: records.count))
                 housekeeping()
             } catch is Backoff.StopRequested {
                 break
@@ -319,15 +324,38 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         var timeout = Double(settings.pollIntervalMs)
         if let due = nextTimerDue {
             let real = clock.realDelay(for: due.timeIntervalSince(clock.now())) * 1000
-            timeout = min(timeout, max(real, 0))
+            // While due timers wait for the backlog, wait a little for the next fetch instead of spinning.
+            timeout = min(timeout, max(real, timersDeferredSince == nil ? 0 : 10))
         }
         return Int32(timeout.rounded(.up))
     }
 
-    private func fireDueTimers() throws {
+    /// Unprocessed input in the owned partitions. A timer must not fire while events that happened
+    /// before it are still waiting: after an outage, a "promise missed" check would otherwise run
+    /// before the backlog's delivery scan, and a review request before the backlog's return.
+    private func inputBacklog(lastPollCount: Int) -> Bool {
+        if lastPollCount >= settings.batchSize { return true }
+        for partition in owned {
+            // No fetch answered yet for this partition (just assigned): its backlog is unknown.
+            guard let high = consumer.cachedHighWatermark(partition) else { return true }
+            guard let position = positions[partition] ?? consumer.position(partition) ?? startingPositions[partition]
+                    ?? (high == 0 ? 0 : nil) else { return true }
+            if high > position { return true }
+        }
+        return false
+    }
+
+    private func fireDueTimers(backlog: Bool) throws {
         guard !owned.isEmpty, let due = nextTimerDue else { return }
         let now = clock.now()
         guard due <= now else { return }
+        if backlog {
+            let since = timersDeferredSince ?? ContinuousClock.now
+            timersDeferredSince = since
+            if ContinuousClock.now - since < Self.maxTimerDeferral { return }
+            logger.warning("due timers waited \(Self.maxTimerDeferral) for the input backlog; firing them anyway")
+        }
+        timersDeferredSince = nil
         let owners = owned.sorted()
         let timers = try store.read { try $0.dueTimers(at: now, owners: owners, limit: settings.timerBatchSize) }
         var attempt = 0

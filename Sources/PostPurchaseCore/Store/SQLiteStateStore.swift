@@ -22,7 +22,20 @@ public final class SQLiteStateStore: StateStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        // Instances of one kind may open a new file at the same moment: the migrator reads what is
+        // applied before it takes the write lock, so the loser of the race fails on the winner's
+        // tables. Migrating again then finds everything applied.
+        var attempt = 0
+        while true {
+            do {
+                try Self.migrator.migrate(pool)
+                break
+            } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
     }
 
     /// Opens the store of `workerName` under `dataDirectory`.

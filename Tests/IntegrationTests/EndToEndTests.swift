@@ -1,0 +1,167 @@
+import Demo
+import Foundation
+import Logging
+import PostPurchaseCore
+import Testing
+
+/// The four real worker executables and the dev broker, driven by scripted customer journeys in
+/// simulated time (issue 7): every expected output exactly once, the same outputs after `kill -9`
+/// and with a scaled-out, rebalancing group, and malformed input dead-lettered by every consumer.
+@Suite("End to end: four worker processes, scripted journeys", .serialized)
+struct EndToEndTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// 30 000×: a simulated day every 2.9 s; 40 days cover the 30-day return window and loyalty confirmation.
+    static let speed = 30_000.0
+    static let days = 40.0
+
+    /// The issue's journeys: happy path; split order; promise missed; carrier exception; return
+    /// refunded after inspection; store credit; exchange; cancellation before shipping; review
+    /// after delivery; night-time zone; no consent.
+    static func journeys() -> [Journey] {
+        let customers = DemoCatalog.customers
+        func product(_ sku: String) -> DemoCatalog.Product { DemoCatalog.products.first { $0.sku == sku }! }
+        func journey(_ number: Int, _ customer: Int, consent: Bool = true, _ items: [(String, Int)],
+                     parcels: [([Int], Journey.Parcel)]? = nil, hour: Double = 2) -> Journey {
+            Journey(
+                orderNumber: number, customer: customers[customer], customerId: String(format: "CUS-E2E-%02d", number), marketingConsent: consent,
+                items: items.map { (product($0.0), $0.1) }, parcels: parcels ?? [(Array(0..<items.count), .onTime)], paidAtHour: hour)
+        }
+        var happy = journey(1, 1, [("HP-ANC-700", 1)])
+        happy.paidAtHour = 2
+        let split = journey(2, 5, [("SH-LINEN-M", 1), ("CF-BEANS-1KG", 2)], parcels: [([0], .onTime), ([1], .onTime)], hour: 3)
+        let late = journey(3, 6, [("KT-SMART-2", 1)], parcels: [([0], .late)], hour: 4)
+        let exception = journey(4, 0, [("FW-TRAIL-42", 1)], parcels: [([0], .exception)], hour: 5)
+        var refunded = journey(5, 7, [("FN-OAK-CHAIR", 1), ("HM-LAMP-DESK", 1)], hour: 6)
+        refunded.returnRequest = Journey.Return(items: [(1, .damaged)], resolution: .refund, afterDays: 3, conditions: [.resellable])
+        var credit = journey(6, 2, [("SH-LINEN-M", 1)], hour: 7)
+        credit.returnRequest = Journey.Return(items: [(0, .doesntFit)], resolution: .storeCredit, afterDays: 2)
+        var exchange = journey(7, 11, [("FW-TRAIL-42", 1)], hour: 8)
+        exchange.returnRequest = Journey.Return(items: [(0, .doesntFit)], resolution: .exchange, afterDays: 2)
+        var cancelled = journey(8, 9, [("HM-LAMP-DESK", 1)], hour: 9)
+        cancelled.cancelledBeforeShipping = true
+        cancelled.parcels = []
+        var reviewed = journey(9, 3, [("CF-BEANS-1KG", 1)], hour: 10)
+        reviewed.reviewAfterDays = 5
+        // Sydney is UTC+11 in November: delivery at ~13:00 UTC is midnight there.
+        let night = journey(10, 4, [("KT-SMART-2", 1)], hour: 0)
+        let noConsent = journey(11, 8, consent: false, [("CF-BEANS-1KG", 1), ("HP-ANC-700", 1)], hour: 11)
+        return [happy, split, late, exception, refunded, credit, exchange, cancelled, reviewed, night, noConsent]
+    }
+
+    func cluster(_ name: String) throws -> DemoCluster {
+        var options = DemoCluster.Options(
+            executables: productsDirectory,
+            workDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("pp-e2e-\(name)-\(UUID().uuidString.prefix(8))"))
+        options.speed = Self.speed
+        // Every run replays the same simulated dates, so output ids (some carry event times) compare across runs.
+        options.simulatedStart = RFC3339.parse("2026-11-02T00:00:00Z")
+        options.templatesDirectory = Self.repository.appendingPathComponent("Config/templates").path
+        options.configFile = Self.repository.appendingPathComponent("Config/postpurchase.yaml").path
+        // A member that dies for good gives its partitions up after 3 s (a simulated day), not 10.
+        options.environment = ["KAFKA_PROP_SESSION_TIMEOUT_MS": "3000", "KAFKA_PROP_HEARTBEAT_INTERVAL_MS": "500"]
+        return try DemoCluster(options: options, logger: Logger(label: "e2e"))
+    }
+
+    /// Runs the scripted journeys (and the poison records) once.
+    func play(on cluster: DemoCluster, faults: (DemoCluster) -> [(at: Date, fault: ScenarioRun.Fault)] = { _ in [] }) throws -> ScenarioRun.Result {
+        var simulator = StoreSimulator(start: cluster.epoch, seed: 1)
+        for journey in Self.journeys() { try simulator.plan(journey) }
+        try simulator.planPoison()
+        var run = ScenarioRun(simulator: simulator, horizon: cluster.epoch.addingTimeInterval(Self.days * 86_400))
+        for role in WorkerRole.allCases { try cluster.start(role) }
+        run.faults = faults(cluster)
+        let result = try run.run(on: cluster, logger: Logger(label: "e2e"))
+        let statuses = cluster.stopAll()
+        #expect(result.failure == nil, "\(result.failure ?? "")")
+        #expect(statuses.values.allSatisfy { $0 == 0 }, "exit statuses: \(statuses)")
+        return result
+    }
+
+    /// Output ids by topic: each must appear exactly once.
+    func expectExactlyOnce(_ outputs: [ObservedOutput], sourceLocation: SourceLocation = #_sourceLocation) {
+        let counted = Dictionary(grouping: outputs.filter { $0.type != "dead-letter" }, by: { "\($0.topic) \($0.id)" })
+        let repeated = counted.filter { $0.value.count > 1 }.map { "\($0.key) ×\($0.value.count)" }.sorted()
+        #expect(repeated.isEmpty, "published more than once: \(repeated.prefix(10))", sourceLocation: sourceLocation)
+    }
+
+    func outputs(_ result: ScenarioRun.Result, order: String, type: String) -> [ObservedOutput] {
+        result.outputs.filter { $0.type == type && $0.data["orderId"]?.stringValue == order }
+    }
+
+    func templates(_ result: ScenarioRun.Result, order: String) -> [String] {
+        outputs(result, order: order, type: EventType.notificationRequested).compactMap { $0.data["template"]?.stringValue }.sorted()
+    }
+
+    /// What every journey must show on `shipment-updates`, `notifications` and `dead-letters`.
+    func expectJourneys(_ result: ScenarioRun.Result, sourceLocation: SourceLocation = #_sourceLocation) {
+        expectExactlyOnce(result.outputs, sourceLocation: sourceLocation)
+        for journey in Self.journeys() {
+            let order = journey.orderId
+            let delivered = outputs(result, order: order, type: EventType.shipmentDelivered)
+            let messages = templates(result, order: order)
+            if journey.cancelledBeforeShipping {
+                #expect(delivered.isEmpty && outputs(result, order: order, type: EventType.orderDelivered).isEmpty, sourceLocation: sourceLocation)
+                #expect(!messages.contains { $0.hasPrefix("shipment.") || $0.hasPrefix("followup.") }, "\(order): \(messages)", sourceLocation: sourceLocation)
+                continue
+            }
+            #expect(delivered.count == journey.parcels.count, "\(order): \(delivered.count) parcels delivered", sourceLocation: sourceLocation)
+            #expect(outputs(result, order: order, type: EventType.orderDelivered).count == 1, "\(order)", sourceLocation: sourceLocation)
+            #expect(messages.filter { $0 == "shipment.delivered" }.count == journey.parcels.count, "\(order): \(messages)", sourceLocation: sourceLocation)
+            let delays = outputs(result, order: order, type: EventType.shipmentDelayed).compactMap { $0.data["reason"]?.stringValue }.sorted()
+            let expectedDelays = journey.parcels.compactMap { parcel -> String? in
+                switch parcel.travel {
+                case .late: "promise_missed"
+                case .exception: "carrier_exception"
+                case .attemptFailed: "attempt_failed"
+                default: nil
+                }
+            }.sorted()
+            #expect(delays == expectedDelays, "\(order): delays \(delays)", sourceLocation: sourceLocation)
+            #expect(messages.filter { $0 == "shipment.delayed" }.count == expectedDelays.count, "\(order): \(messages)", sourceLocation: sourceLocation)
+        }
+        // The poison records: one not-JSON and one incomplete order.paid on `orders` (every worker
+        // reads it), one unknown carrier format on `carrier-events` (the tracking worker only).
+        let dead = result.outputs.filter { $0.type == "dead-letter" }
+        let byWorker = Dictionary(grouping: dead, by: { $0.data["worker"]?.stringValue ?? "?" })
+        for role in WorkerRole.allCases {
+            let reasons = (byWorker[role.name] ?? []).compactMap { $0.data["error"]?.stringValue }
+            #expect(reasons.contains { $0.hasPrefix("not-json") }, "\(role.name): \(reasons)", sourceLocation: sourceLocation)
+            #expect(reasons.contains { $0.hasPrefix("invalid-data") }, "\(role.name): \(reasons)", sourceLocation: sourceLocation)
+        }
+        #expect((byWorker[WorkerRole.tracking.name] ?? []).contains { $0.data["topic"]?.stringValue == TopicName.carrierEvents.rawValue },
+                sourceLocation: sourceLocation)
+    }
+
+    func ids(_ result: ScenarioRun.Result) -> Set<String> {
+        Set(result.outputs.filter { $0.type != "dead-letter" }.map { "\($0.topic) \($0.type) \($0.id)" })
+    }
+
+    @Test func journeysCompleteExactlyOnceThroughCrashesAndScaleOut() throws {
+        // 1. Clean run.
+        let clean = try play(on: try cluster("clean"))
+        expectJourneys(clean)
+        // 2. kill -9 each worker kind at different points of the stream, restarted after half a second.
+        let crashed = try play(on: try cluster("crash")) { cluster in
+            WorkerRole.allCases.enumerated().flatMap { index, role in
+                [1.3, 4.6, 9.2, 31.5].map { day in
+                    (cluster.epoch.addingTimeInterval((day + Double(index) * 0.37) * 86_400), ScenarioRun.Fault.crash("\(role.name)#1", downSeconds: 0.5))
+                }
+            }
+        }
+        expectJourneys(crashed)
+        let missing = ids(clean).subtracting(ids(crashed)), extra = ids(crashed).subtracting(ids(clean))
+        #expect(missing.isEmpty && extra.isEmpty, "after crashes: missing \(missing.sorted().prefix(10)), extra \(extra.sorted().prefix(10))")
+        // 3. Three tracking-worker instances share the group (and, on one host, the SQLite file);
+        // one is killed mid-stream and a fourth joins later: two rebalances under load.
+        let scaled = try play(on: try cluster("scale-out")) { cluster in
+            for instance in 2...3 { _ = try? cluster.start(.tracking, instance: instance, staticMembership: false) }
+            return [
+                (cluster.epoch.addingTimeInterval(2.2 * 86_400), .crash("\(WorkerRole.tracking.name)#2", downSeconds: nil)),
+                (cluster.epoch.addingTimeInterval(3.1 * 86_400), .start(.tracking, instance: 4, staticMembership: false)),
+            ]
+        }
+        expectJourneys(scaled)
+        let lost = ids(clean).subtracting(ids(scaled)), added = ids(scaled).subtracting(ids(clean))
+        #expect(lost.isEmpty && added.isEmpty, "after scale-out: missing \(lost.sorted().prefix(10)), extra \(added.sorted().prefix(10))")
+    }
+}
