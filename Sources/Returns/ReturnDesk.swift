@@ -415,7 +415,28 @@ public struct ReturnDesk: Sendable {
     private func emit<C: DomainContext>(_ type: String, _ item: ReturnCase, _ data: any Encodable & Sendable, context: inout C) {
         context.emit(OutgoingEvent(
             topic: .returnUpdates, key: item.orderId, id: "\(type):\(item.orderId):\(item.returnId)", type: type, source: source,
-            subject: item.returnId, time: context.now, data: data))
+            subject: item.returnId, time: occurredAt(type, item) ?? context.now, data: data))
+    }
+
+    /// The CloudEvent `time` of an output: when its cause happened (the request; the parcel's scan
+    /// or delivery; the inspection), not when this worker got to it, so a replay, a restart or a
+    /// parked return stamps the same time (and services reacting to it plan the same way).
+    private func occurredAt(_ type: String, _ item: ReturnCase) -> Date? {
+        guard let requestedAt = item.requestedAt else { return nil }
+        let kept = item.decision?.labelRequired == false
+        let scanned = [item.firstScanAt, item.receivedAt, item.inspectedAt].compactMap { $0 }.min()
+        let fact: Date? = switch type {
+        case EventType.returnReceived: item.receivedAt
+        case EventType.storeCreditIssued, EventType.exchangeRequested: kept ? nil : scanned
+        case EventType.refundRequested where !kept:
+            switch policy.refundTrigger {
+            case .firstScan: scanned
+            case .delivered: [item.receivedAt, item.inspectedAt].compactMap { $0 }.min()
+            case .inspected: item.inspectedAt
+            }
+        default: nil
+        }
+        return max(requestedAt, fact ?? requestedAt)
     }
 
     private func recipient<C: DomainContext>(_ order: ReturnOrder, _ context: C) throws -> NotificationRecipient {

@@ -190,6 +190,18 @@ struct ReturnDeskTests {
         #expect(try templates() == [.returnApproved, .returnApproved, .returnReceived])
     }
 
+    @Test mutating func outputsAreStampedWithTheTimeOfTheirCauseNotOfTheirProcessing() throws {
+        try send(EventType.returnRequested, ReturnsFixture.request(), at: "2025-03-10T09:00:00Z")
+        try send(EventType.orderPaid, ReturnsFixture.paid(), at: "2025-03-01T08:00:00Z")  // late: the request was parked
+        try send(EventType.shipmentDelivered, ReturnsFixture.returnParcel(.delivered, at: "2025-03-13T10:00:00Z"), at: "2025-03-13T10:00:00Z")
+        try send(EventType.returnInspected, ReturnsFixture.inspected(items: [("LAMP", 1, .resellable)]), at: "2025-03-14T16:00:00Z")
+        let times = Dictionary(context.emitted.filter { $0.topic == .returnUpdates }.map { ($0.type, $0.time) }) { first, _ in first }
+        #expect(times[EventType.returnApproved] == ReturnsFixture.date("2025-03-10T09:00:00Z"))
+        #expect(times[EventType.returnLabelRequested] == ReturnsFixture.date("2025-03-10T09:00:00Z"))
+        #expect(times[EventType.returnReceived] == ReturnsFixture.date("2025-03-13T10:00:00Z"))
+        #expect(times[EventType.refundRequested] == ReturnsFixture.date("2025-03-14T16:00:00Z"))
+    }
+
     @Test mutating func aDamagedItemReturnedForAStoreFaultIsRefundedInFull() throws {
         try paidAndDelivered(ReturnsFixture.paid(items: [("MUG", 2, 2_000)]))
         try send(EventType.returnRequested, ReturnsFixture.request(items: [("MUG", 2, .damaged)]))
