@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "PostPurchaseTesting", targets: ["PostPurchaseTesting"]),
         .library(name: "Tracking", targets: ["Tracking"]),
         .library(name: "Loyalty", targets: ["Loyalty"]),
+        .library(name: "Returns", targets: ["Returns"]),
         .executable(name: "tracking-worker", targets: ["TrackingWorkerMain"]),
         .executable(name: "followup-worker", targets: ["FollowupWorkerMain"]),
         .executable(name: "returns-worker", targets: ["ReturnsWorkerMain"]),
@@ -22,6 +23,7 @@ let package = Package(
         .executable(name: "loyalty-benchmark", targets: ["LoyaltyBenchmark"]),
         .library(name: "Followup", targets: ["Followup"]),
         .executable(name: "followup-benchmark", targets: ["FollowupBenchmark"]),
+        .executable(name: "returns-benchmark", targets: ["ReturnsBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,6 +68,11 @@ let package = Package(
             name: "Loyalty",
             dependencies: ["PostPurchaseCore"]
         ),
+        // Domain module of the returns worker: policy, approvals, refunds, store credit, exchanges.
+        .target(
+            name: "Returns",
+            dependencies: ["PostPurchaseCore"]
+        ),
         // The demo store: a simulated upstream (checkout, fulfilment, carriers, returns portal,
         // warehouse, payments) driving the four worker processes, and its report.
         .target(
@@ -91,7 +98,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ReturnsWorkerMain",
-            dependencies: ["PostPurchaseCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PostPurchaseCore", "Returns", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "LoyaltyWorkerMain",
@@ -142,6 +149,19 @@ let package = Package(
             name: "LoyaltyTests",
             dependencies: [
                 "Loyalty", "PostPurchaseCore", "PostPurchaseTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        // Return requests per second through the returns worker with durable state (run in release).
+        .executableTarget(
+            name: "ReturnsBenchmark",
+            dependencies: ["Returns", "PostPurchaseCore", "PostPurchaseTesting"],
+            path: "Benchmarks/ReturnsBenchmark"
+        ),
+        .testTarget(
+            name: "ReturnsTests",
+            dependencies: [
+                "Returns", "PostPurchaseCore", "PostPurchaseTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

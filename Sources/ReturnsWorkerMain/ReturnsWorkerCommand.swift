@@ -1,5 +1,6 @@
 import ArgumentParser
 import PostPurchaseCore
+import Returns
 
 /// The `returns` worker executable: configuration, then the shared runtime.
 @main
@@ -10,7 +11,8 @@ struct ReturnsWorkerCommand: AsyncParsableCommand {
         discussion: """
             Environment: KAFKA_BOOTSTRAP_SERVERS, POSTPURCHASE_DATA_DIR, POSTPURCHASE_GROUP_ID, POSTPURCHASE_TOPIC_PREFIX,
             POSTPURCHASE_HTTP_PORT (default \(WorkerRole.returns.defaultHTTPPort)), KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*,
-            KAFKA_SSL_CA_LOCATION, KAFKA_PROP_<LIBRDKAFKA_PROPERTY>. Stops cleanly on SIGTERM/SIGINT.
+            KAFKA_SSL_CA_LOCATION, KAFKA_PROP_<LIBRDKAFKA_PROPERTY>, POSTPURCHASE_TEMPLATES_DIR (default Config/templates).
+            The returns policy is the `returns:` section of the configuration file. Stops cleanly on SIGTERM/SIGINT.
             """)
 
     @Option(help: "Configuration file (YAML, see Config/postpurchase.yaml); environment variables override it.")
@@ -18,7 +20,10 @@ struct ReturnsWorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try WorkerApplication.loadConfiguration(file: config)
+        let policy = try configuration.workerSettings(.returns, defaults: ReturnPolicy())
+        try policy.validate()
+        let composer = try NotificationComposer.fromEnvironment(required: ReturnMessages.templates)
         try await WorkerApplication.run(
-            ContractListenerWorker(role: .returns), configuration: configuration, defaultHTTPPort: WorkerRole.returns.defaultHTTPPort)
+            ReturnsWorker(composer: composer, policy: policy), configuration: configuration, defaultHTTPPort: WorkerRole.returns.defaultHTTPPort)
     }
 }
