@@ -7,7 +7,8 @@ import Testing
 
 /// The marketing rules hold for any deliveries: every review request is sent (none dropped),
 /// never inside the customer's quiet hours, and no two within 24 h.
-@Suite("Marketing cap, as a property")
+// A failing property shrinks its input; the limit turns a pathological shrink into a failure, not a hung CI.
+@Suite("Marketing cap, as a property", .timeLimit(.minutes(5)))
 struct MarketingCapPropertyTests {
     typealias F = FollowupFixture
 

@@ -8,7 +8,8 @@ import Testing
 /// Property-based tests of the ledger through the real decisions: for any sequence of a
 /// customer's events, in any order and with any duplicates (new CloudEvent ids), the ledger
 /// stays exact.
-@Suite("Loyalty ledger properties")
+// A failing property shrinks its input; the limit turns a pathological shrink into a failure, not a hung CI.
+@Suite("Loyalty ledger properties", .timeLimit(.minutes(5)))
 struct LoyaltyLedgerPropertyTests {
     typealias F = LoyaltyFixture
 

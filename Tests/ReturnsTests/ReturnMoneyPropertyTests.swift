@@ -10,7 +10,8 @@ import Testing
 /// CloudEvent ids): refunds and credit never exceed what was paid, each return is settled at most
 /// once, approved quantities never exceed what was bought, and the outputs do not depend on the
 /// arrival order or on duplicates.
-@Suite("Returns money properties")
+// A failing property shrinks its input; the limit turns a pathological shrink into a failure, not a hung CI.
+@Suite("Returns money properties", .timeLimit(.minutes(5)))
 struct ReturnMoneyPropertyTests {
     /// One generated case: an order, its returns and everything that happens to them.
     struct Scenario: CustomStringConvertible {
