@@ -57,7 +57,10 @@ public struct DemoReport {
         }
         let header = "\(orderId) · \(plan.customer.name) · \(plan.customer.locale) · \(plan.customer.timeZone)"
             + (plan.story.isEmpty ? "" : " · " + plan.story.joined(separator: "; "))
-        return ([header] + lines.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "  \(formatter.string(from: $0.0))  \($0.2)" })
+        // Outputs are stamped with their cause's time to the millisecond: compare whole seconds so a
+        // cause is listed before what it caused.
+        func second(_ date: Date) -> Double { date.timeIntervalSince1970.rounded(.down) }
+        return ([header] + lines.sorted { (second($0.0), $0.1) < (second($1.0), $1.1) }.map { "  \(formatter.string(from: $0.0))  \($0.2)" })
             .joined(separator: "\n")
     }
 
@@ -123,8 +126,10 @@ public struct DemoReport {
         out.append("Refunds       \(count(EventType.refundRequested)) requested: \(totals(byType[EventType.refundRequested] ?? [], "amount"))")
         out.append("Store credit  \(count(EventType.storeCreditIssued)) issued: \(totals(byType[EventType.storeCreditIssued] ?? [], "amount"))")
         let points = byType[EventType.loyaltyPointsChanged] ?? []
-        let granted = points.compactMap { $0.data["delta"]?.intValue }.filter { $0 > 0 }.reduce(0, +)
-        let reversed = points.compactMap { $0.data["delta"]?.intValue }.filter { $0 < 0 }.reduce(0, +)
+        // A confirmation moves points from pending to available (two entries): neither a grant nor a reversal.
+        let deltas = points.filter { $0.data["reason"]?.stringValue != "confirmed" }.compactMap { $0.data["delta"]?.intValue }
+        let granted = deltas.filter { $0 > 0 }.reduce(0, +)
+        let reversed = deltas.filter { $0 < 0 }.reduce(0, +)
         let reasons = Dictionary(grouping: points, by: { $0.data["reason"]?.stringValue ?? "?" }).sorted { $0.key < $1.key }
             .map { "\($0.key) \($0.value.count)" }.joined(separator: ", ")
         out.append("Loyalty       \(points.count) entries, \(granted) points granted, \(-reversed) reversed\(reasons.isEmpty ? "" : " (\(reasons))"); "
