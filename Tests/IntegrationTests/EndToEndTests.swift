@@ -133,8 +133,15 @@ struct EndToEndTests {
                 sourceLocation: sourceLocation)
     }
 
+    /// Output ids to compare across runs. Left out: the cancelled order's immediate "preparing"
+    /// message, which goes out or not depending on whether the follow-up worker reads the payment
+    /// before the cancellation 8 simulated hours later (about a real second): both are correct.
     func ids(_ result: ScenarioRun.Result) -> Set<String> {
-        Set(result.outputs.filter { $0.type != "dead-letter" }.map { "\($0.topic) \($0.type) \($0.id)" })
+        let cancelled = Set(Self.journeys().filter(\.cancelledBeforeShipping).map(\.orderId))
+        return Set(result.outputs.filter { output in
+            output.type != "dead-letter"
+                && !(output.data["template"]?.stringValue == "order.preparing" && cancelled.contains(output.data["orderId"]?.stringValue ?? ""))
+        }.map { "\($0.topic) \($0.type) \($0.id)" })
     }
 
     @Test func journeysCompleteExactlyOnceThroughCrashesAndScaleOut() throws {
