@@ -4,10 +4,10 @@ import Foundation
 final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
     let document: JSONDocument
     let node: Int
-    let path: NodePath
+    let path: JSONCodingPath
     let snakeCase: Bool
 
-    init(document: JSONDocument, node: Int, path: NodePath, snakeCase: Bool) {
+    init(document: JSONDocument, node: Int, path: JSONCodingPath, snakeCase: Bool) {
         self.document = document
         self.node = node
         self.path = path
@@ -16,33 +16,6 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
 
     var codingPath: [any CodingKey] { path.keys }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
-
-    /// Where a value is, kept as a linked list so nested values don't copy arrays of keys; the
-    /// array is only built for an error or a type that asks for it.
-    indirect enum NodePath {
-        case root
-        case key(any CodingKey, NodePath)
-        case index(Int, NodePath)
-
-        var keys: [any CodingKey] {
-            var keys: [any CodingKey] = []
-            var current = self
-            while true {
-                switch current {
-                case .root: return keys.reversed()
-                case .key(let key, let parent): keys.append(key); current = parent
-                case .index(let index, let parent): keys.append(IndexKey(intValue: index)); current = parent
-                }
-            }
-        }
-    }
-
-    struct IndexKey: CodingKey {
-        var intValue: Int?
-        var stringValue: String { "Index \(intValue ?? 0)" }
-        init(intValue: Int) { self.intValue = intValue }
-        init?(stringValue: String) { nil }
-    }
 
     // MARK: - Decoder
 
@@ -62,7 +35,7 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
     // MARK: - Values
 
     /// The node `index` as `T`: the common types directly, others through their `init(from:)`.
-    func unbox<T: Decodable>(_ index: Int, as type: T.Type, path: @autoclosure () -> NodePath) throws -> T {
+    func unbox<T: Decodable>(_ index: Int, as type: T.Type, path: @autoclosure () -> JSONCodingPath) throws -> T {
         if T.self == String.self { return try string(index, path()) as! T }
         if T.self == Int.self { return try integer(index, Int.self, path()) as! T }
         if T.self == Bool.self { return try bool(index, path()) as! T }
@@ -86,7 +59,7 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         }
     }
 
-    private func mismatch(_ type: Any.Type, _ index: Int, _ path: NodePath) -> DecodingError {
+    private func mismatch(_ type: Any.Type, _ index: Int, _ path: JSONCodingPath) -> DecodingError {
         let kind = document.node(index).kind
         if kind == .null {
             return .valueNotFound(type, .init(codingPath: path.keys, debugDescription: "Expected \(type) value but found null instead."))
@@ -94,14 +67,14 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         return .typeMismatch(type, .init(codingPath: path.keys, debugDescription: "Expected to decode \(type) but found \(describe(kind)) instead."))
     }
 
-    func string(_ index: Int, _ path: @autoclosure () -> NodePath) throws -> String {
+    func string(_ index: Int, _ path: @autoclosure () -> JSONCodingPath) throws -> String {
         switch document.node(index).kind {
         case .string, .escapedString: return document.string(index)
         default: throw mismatch(String.self, index, path())
         }
     }
 
-    func bool(_ index: Int, _ path: @autoclosure () -> NodePath) throws -> Bool {
+    func bool(_ index: Int, _ path: @autoclosure () -> JSONCodingPath) throws -> Bool {
         switch document.node(index).kind {
         case .true: return true
         case .false: return false
@@ -109,7 +82,7 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         }
     }
 
-    func integer<I: FixedWidthInteger>(_ index: Int, _ type: I.Type, _ path: @autoclosure () -> NodePath) throws -> I {
+    func integer<I: FixedWidthInteger>(_ index: Int, _ type: I.Type, _ path: @autoclosure () -> JSONCodingPath) throws -> I {
         guard document.node(index).kind == .number else { throw mismatch(I.self, index, path()) }
         guard let value = document.integer(index).flatMap({ I(exactly: $0) }) else {
             throw DecodingError.dataCorrupted(.init(
@@ -118,14 +91,14 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         return value
     }
 
-    func double(_ index: Int, _ path: @autoclosure () -> NodePath) throws -> Double {
+    func double(_ index: Int, _ path: @autoclosure () -> JSONCodingPath) throws -> Double {
         guard document.node(index).kind == .number, let value = Double(document.numberText(index)) else {
             throw mismatch(Double.self, index, path())
         }
         return value
     }
 
-    func date(_ index: Int, _ path: @autoclosure () -> NodePath) throws -> Date {
+    func date(_ index: Int, _ path: @autoclosure () -> JSONCodingPath) throws -> Date {
         let text = try string(index, path())
         guard let date = RFC3339.parse(text) else {
             throw DecodingError.dataCorrupted(.init(
@@ -134,7 +107,7 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         return date
     }
 
-    func data(_ index: Int, _ path: @autoclosure () -> NodePath) throws -> Data {
+    func data(_ index: Int, _ path: @autoclosure () -> JSONCodingPath) throws -> Data {
         let text = try string(index, path())
         guard let data = Data(base64Encoded: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: path().keys, debugDescription: "Encountered Data is not valid Base64."))
@@ -142,7 +115,7 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         return data
     }
 
-    func url(_ index: Int, _ path: @autoclosure () -> NodePath) throws -> URL {
+    func url(_ index: Int, _ path: @autoclosure () -> JSONCodingPath) throws -> URL {
         let text = try string(index, path())
         guard let url = URL(string: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: path().keys, debugDescription: "Invalid URL string."))
@@ -150,7 +123,7 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         return url
     }
 
-    func decimal(_ index: Int, _ path: @autoclosure () -> NodePath) throws -> Decimal {
+    func decimal(_ index: Int, _ path: @autoclosure () -> JSONCodingPath) throws -> Decimal {
         guard document.node(index).kind == .number, let value = Decimal(string: String(document.numberText(index))) else {
             throw mismatch(Decimal.self, index, path())
         }
@@ -302,7 +275,7 @@ final class JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
         private mutating func next<T: Decodable>(_ type: T.Type) throws -> T {
             guard !isAtEnd else {
                 throw DecodingError.valueNotFound(T.self, .init(
-                    codingPath: decoder.path.keys + [IndexKey(intValue: currentIndex)], debugDescription: "Unkeyed container is at end."))
+                    codingPath: decoder.path.keys + [JSONCodingPath.IndexKey(intValue: currentIndex)], debugDescription: "Unkeyed container is at end."))
             }
             let value = try decoder.unbox(child, as: T.self, path: .index(currentIndex, decoder.path))
             advance()
