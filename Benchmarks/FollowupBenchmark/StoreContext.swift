@@ -9,28 +9,9 @@ struct StoreContext: DomainContext {
     let owner: TopicPartition
     var outputs: [OutgoingEvent] = []
 
-    /// The store's JSON: dates as RFC 3339, as the runtime writes them.
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not RFC 3339: \(text)")
-            }
-            return date
-        }
-        return decoder
-    }()
+    /// The store's JSON, as the runtime reads and writes it.
+    static let encoder = CloudEventCodec.encoder
+    static let decoder = CloudEventCodec.decoder
 
     func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T? {
         try transaction.entity(namespace: T.namespace, key: key).map { try Self.decoder.decode(T.self, from: $0) }

@@ -21,10 +21,11 @@ public final class SQLiteStateStore: StateStore {
             // power loss can drop the last transactions, which Kafka redelivers.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // The default 2 MB page cache makes every batch re-read its pages through pread once
-            // the state outgrows it; 64 MB per connection and memory-mapped reads keep a worker's
-            // working set (entities, timers, idempotency ids) in memory.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            // the state outgrows it; 64 MB for the writer keeps a worker's hot pages (entities,
+            // timers, idempotency ids) in memory, 8 MB for each reader (timer scans, housekeeping).
+            // (Memory-mapping the file was faster still, but counts the whole mapped file in the
+            // process's resident memory.)
+            try db.execute(sql: db.configuration.readonly ? "PRAGMA cache_size = -8192" : "PRAGMA cache_size = -65536")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // Instances of one kind may open a new file at the same moment: the migrator reads what is
