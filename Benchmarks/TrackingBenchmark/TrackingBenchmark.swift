@@ -9,9 +9,14 @@ import Tracking
 /// in release mode and read the figures.
 ///
 ///     swift run -c release tracking-benchmark [events] [events-per-parcel]
+///     swift run -c release tracking-benchmark latency [events-per-second] [seconds]   (see ``LatencyRun``)
 @main
 enum TrackingBenchmark {
     static func main() async throws {
+        if CommandLine.arguments.dropFirst().first == "latency" {
+            let numbers = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
+            return try await LatencyRun.run(rate: numbers.first ?? 1_000, seconds: numbers.dropFirst().first ?? 30)
+        }
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let events = arguments.first ?? 100_000
         let perParcel = arguments.dropFirst().first ?? 10
@@ -30,31 +35,7 @@ enum TrackingBenchmark {
 
         // 1. Orders and dispatches, processed before the measurement.
         let start = Date(timeIntervalSince1970: 1_740_000_000)
-        var orders: [OutgoingEvent] = []
-        for parcel in 0..<parcels {
-            let orderId = "ORD-\(parcel)"
-            orders.append(OutgoingEvent(
-                topic: .orders, key: orderId, id: "paid-\(parcel)", type: EventType.orderPaid, source: "benchmark", time: start,
-                data: OrderPaid(
-                    orderId: orderId,
-                    customer: .init(id: "CUS-\(parcel % 5_000)", phone: "+9665\(parcel)", locale: parcel % 2 == 0 ? "ar-SA" : "en-US",
-                                    timeZone: "Asia/Riyadh", marketingConsent: false),
-                    items: [.init(sku: "SKU-1", name: "Lamp", category: "home", quantity: 1, unitPrice: Money(amount: 12999, currency: "SAR"))],
-                    total: Money(amount: 12999, currency: "SAR"), paidAt: start)))
-            orders.append(OutgoingEvent(
-                topic: .orders, key: orderId, id: "dispatch-\(parcel)", type: EventType.shipmentDispatched, source: "benchmark",
-                time: start.addingTimeInterval(3_600),
-                data: ShipmentDispatched(
-                    orderId: orderId, shipmentId: "SHP-\(parcel)", carrier: "usps", trackingNumber: trackingNumber(parcel),
-                    items: [ItemQuantity(sku: "SKU-1", quantity: 1)], promisedBy: Date(timeIntervalSinceNow: 365 * 86_400))))
-        }
-        for chunk in stride(from: 0, to: orders.count, by: 10_000) {
-            try fixture.publish(Array(orders[chunk..<min(chunk + 10_000, orders.count)]), topic: "orders")
-        }
-        var running = try RunningWorker(worker, configuration: configuration)
-        try await waitUntilConsumed(fixture, topic: "orders")
-        try await running.stop()
-        print("  orders and dispatches loaded: \(orders.count)")
+        try await loadOrders(parcels: parcels, fixture: fixture, configuration: configuration, worker: worker, start: start)
 
         // 2. Carrier webhooks in the three raw formats; a parcel's updates are spread in time.
         var records: [(topic: String, key: String?, value: Data?, headers: [KafkaHeader])] = []
@@ -88,7 +69,7 @@ enum TrackingBenchmark {
         consumer.close()
 
         // 4. The tracking worker: decode, correlate, decide, one SQLite transaction per batch, outbox, publish.
-        running = try RunningWorker(worker, configuration: configuration)
+        let running = try RunningWorker(worker, configuration: configuration)
         try await running.waitUntilReady()
         let workerStarted = ContinuousClock.now
         try await waitUntilConsumed(fixture, topic: "carrier-events")
@@ -101,6 +82,38 @@ enum TrackingBenchmark {
         print(String(format: "  tracking-worker, SQLite:     %9.0f events/s (%.2f s, to the last committed offset)", Double(events) / workerSeconds, workerSeconds))
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
         try? FileManager.default.removeItem(atPath: data)
+    }
+
+    /// Publishes `order.paid` and `shipment.dispatched` for every parcel and lets the worker apply them.
+    static func loadOrders(
+        parcels: Int, fixture: DevBrokerFixture, configuration: PostPurchaseConfiguration, worker: TrackingWorker, start: Date
+    ) async throws {
+        var orders: [OutgoingEvent] = []
+        for parcel in 0..<parcels {
+            let orderId = "ORD-\(parcel)"
+            orders.append(OutgoingEvent(
+                topic: .orders, key: orderId, id: "paid-\(parcel)", type: EventType.orderPaid, source: "benchmark", time: start,
+                data: OrderPaid(
+                    orderId: orderId,
+                    customer: .init(id: "CUS-\(parcel % 5_000)", phone: "+9665\(parcel)", locale: parcel % 2 == 0 ? "ar-SA" : "en-US",
+                                    timeZone: "Asia/Riyadh", marketingConsent: false),
+                    items: [.init(sku: "SKU-1", name: "Lamp", category: "home", quantity: 1, unitPrice: Money(amount: 12999, currency: "SAR"))],
+                    total: Money(amount: 12999, currency: "SAR"), paidAt: start)))
+            orders.append(OutgoingEvent(
+                topic: .orders, key: orderId, id: "dispatch-\(parcel)", type: EventType.shipmentDispatched, source: "benchmark",
+                time: start.addingTimeInterval(3_600),
+                data: ShipmentDispatched(
+                    orderId: orderId, shipmentId: "SHP-\(parcel)", carrier: "usps", trackingNumber: trackingNumber(parcel),
+                    items: [ItemQuantity(sku: "SKU-1", quantity: 1)], promisedBy: Date(timeIntervalSinceNow: 365 * 86_400))))
+        }
+        for chunk in stride(from: 0, to: orders.count, by: 10_000) {
+            try fixture.publish(Array(orders[chunk..<min(chunk + 10_000, orders.count)]), topic: "orders")
+        }
+        let running = try RunningWorker(worker, configuration: configuration)
+        try await waitUntilConsumed(fixture, topic: "orders")
+        try await running.stop()
+        print("  orders and dispatches loaded: \(orders.count)")
+
     }
 
     static func trackingNumber(_ parcel: Int) -> String { "BM\(String(format: "%012d", parcel))" }
