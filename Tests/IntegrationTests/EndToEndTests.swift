@@ -47,6 +47,220 @@ struct EndToEndTests {
         return [happy, split, late, exception, refunded, credit, exchange, cancelled, reviewed, night, noConsent]
     }
 
+    /// Every journey's complete outputs (see ``transcript(_:_:)``), checked by hand against the
+    /// rules of each worker.
+    static let expectedTranscripts: [String: [String]] = [
+        // happy path, headphones (electronics), consent: setup help, review request; 249 points pending, then confirmed
+        "ORD-00001": [
+            "message followup.delight_check",
+            "message followup.review_request",
+            "message followup.setup_help",
+            "message loyalty.points_earned",
+            "message order.preparing",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -249",
+            "points confirmed 249",
+            "points purchase 249",
+            "shipment.delivered outbound",
+        ],
+        // split order, shirt + 2 coffee in two parcels: per-parcel shipment messages, care instructions, a review request per SKU, replenishment and cross-sell for the coffee
+        "ORD-00002": [
+            "message followup.care_instructions",
+            "message followup.cross_sell",
+            "message followup.delight_check",
+            "message followup.replenishment",
+            "message followup.review_request",
+            "message followup.review_request",
+            "message loyalty.points_earned",
+            "message order.preparing",
+            "message shipment.delivered",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -486",
+            "points confirmed 486",
+            "points purchase 486",
+            "shipment.delivered outbound",
+            "shipment.delivered outbound",
+        ],
+        // promise missed: a delay apology and 100 service-recovery points
+        "ORD-00003": [
+            "message followup.delight_check",
+            "message followup.review_request",
+            "message followup.setup_help",
+            "message loyalty.goodwill_granted",
+            "message loyalty.points_earned",
+            "message order.preparing",
+            "message shipment.delayed",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -336",
+            "points confirmed 336",
+            "points purchase 336",
+            "points service_recovery 100",
+            "shipment.delayed promise_missed",
+            "shipment.delivered outbound",
+        ],
+        // carrier exception: a delay apology and 100 service-recovery points
+        "ORD-00004": [
+            "message followup.care_instructions",
+            "message followup.delight_check",
+            "message followup.review_request",
+            "message loyalty.goodwill_granted",
+            "message loyalty.points_earned",
+            "message order.preparing",
+            "message shipment.delayed",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -103",
+            "points confirmed 103",
+            "points purchase 103",
+            "points service_recovery 100",
+            "shipment.delayed carrier_exception",
+            "shipment.delivered outbound",
+        ],
+        // lamp returned damaged, refunded after inspection: the review request cancelled by the return, approval sent again with the label, refund of the lamp's price, its points reversed before confirmation
+        "ORD-00005": [
+            "message followup.care_instructions",
+            "message followup.delight_check",
+            "message loyalty.points_earned",
+            "message loyalty.points_reversed",
+            "message order.preparing",
+            "message refund.issued",
+            "message return.approved",
+            "message return.approved",
+            "message return.received",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -750",
+            "points confirmed 750",
+            "points purchase 921",
+            "points refund_reversal -171",
+            "refund.requested 17199 SAR",
+            "return.approved estimate 17199 SAR",
+            "return.label_requested",
+            "return.received",
+            "shipment.delivered outbound",
+            "shipment.delivered return",
+        ],
+        // shirt returned for store credit: credit +10 % bonus, all points reversed, nothing left to confirm
+        "ORD-00006": [
+            "message followup.care_instructions",
+            "message followup.delight_check",
+            "message loyalty.points_reversed",
+            "message order.preparing",
+            "message return.approved",
+            "message return.approved",
+            "message return.received",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "message storecredit.issued",
+            "order.delivered",
+            "points purchase 59",
+            "points refund_reversal -59",
+            "return.approved estimate 5999 USD",
+            "return.label_requested",
+            "return.received",
+            "shipment.delivered outbound",
+            "shipment.delivered return",
+            "storecredit.issued 5999 USD bonus 599 USD",
+        ],
+        // shoes exchanged: exchange requested, no refund, points kept
+        "ORD-00007": [
+            "exchange.requested FW-TRAIL-42-ALT",
+            "message followup.care_instructions",
+            "message followup.delight_check",
+            "message loyalty.points_earned",
+            "message order.preparing",
+            "message return.approved",
+            "message return.approved",
+            "message return.received",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -119",
+            "points confirmed 119",
+            "points purchase 119",
+            "return.approved estimate 11999 EUR",
+            "return.label_requested",
+            "return.received",
+            "shipment.delivered outbound",
+            "shipment.delivered return",
+        ],
+        // cancelled before shipping: pending points removed, no shipment or follow-up
+        "ORD-00008": [
+            "message loyalty.points_reversed",
+            "points cancellation -171",
+            "points purchase 171",
+        ],
+        // review after delivery: the review request went out first, then the 50-point review bonus
+        "ORD-00009": [
+            "message followup.cross_sell",
+            "message followup.delight_check",
+            "message followup.replenishment",
+            "message followup.review_request",
+            "message loyalty.goodwill_granted",
+            "message loyalty.points_earned",
+            "message order.preparing",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -34",
+            "points confirmed 34",
+            "points purchase 34",
+            "points review_bonus 50",
+            "shipment.delivered outbound",
+        ],
+        // night-time zone (Sydney): the same messages, sent in daytime
+        "ORD-00010": [
+            "message followup.delight_check",
+            "message followup.review_request",
+            "message followup.setup_help",
+            "message loyalty.points_earned",
+            "message order.preparing",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -134",
+            "points confirmed 134",
+            "points purchase 134",
+            "shipment.delivered outbound",
+        ],
+        // no marketing consent: no review request, replenishment or cross-sell; the confirmed points reach silver
+        "ORD-00011": [
+            "message followup.delight_check",
+            "message followup.setup_help",
+            "message loyalty.points_earned",
+            "message loyalty.tier_changed",
+            "message order.preparing",
+            "message shipment.delivered",
+            "message shipment.in_transit",
+            "message shipment.out_for_delivery",
+            "order.delivered",
+            "points confirmed -1067",
+            "points confirmed 1067",
+            "points purchase 1067",
+            "shipment.delivered outbound",
+            "tier silver",
+        ],
+    ]
+
     func cluster(_ name: String) throws -> DemoCluster {
         var options = DemoCluster.Options(
             executables: productsDirectory,
@@ -96,6 +310,9 @@ struct EndToEndTests {
         expectExactlyOnce(result.outputs, sourceLocation: sourceLocation)
         for journey in Self.journeys() {
             let order = journey.orderId
+            let seen = transcript(result, journey)
+            #expect(seen == Self.expectedTranscripts[order] ?? [], "\(order) saw:\n\(seen.map { "\"\($0)\"," }.joined(separator: "\n"))",
+                    sourceLocation: sourceLocation)
             // Outbound parcels only: a journey's return parcel is delivered too (back to the store).
             let delivered = outputs(result, order: order, type: EventType.shipmentDelivered).filter { $0.data["kind"]?.stringValue != "return" }
             let messages = templates(result, order: order)
@@ -119,6 +336,13 @@ struct EndToEndTests {
             #expect(delays == expectedDelays, "\(order): delays \(delays)", sourceLocation: sourceLocation)
             #expect(messages.filter { $0 == "shipment.delayed" }.count == expectedDelays.count, "\(order): \(messages)", sourceLocation: sourceLocation)
         }
+        // Nothing unexpected: every output belongs to a journey's order or customer.
+        let orders = Set(Self.journeys().map(\.orderId)), customers = Set(Self.journeys().map(\.customerId))
+        let stray = result.outputs.filter { output in
+            output.type != "dead-letter" && !orders.contains(output.data["orderId"]?.stringValue ?? "")
+                && !customers.contains(output.data["customerId"]?.stringValue ?? "")
+        }
+        #expect(stray.isEmpty, "outputs of no journey: \(stray.prefix(5).map { "\($0.type) \($0.id)" })", sourceLocation: sourceLocation)
         // The poison records: one not-JSON and one incomplete order.paid on `orders` (every worker
         // reads it), one unknown carrier format on `carrier-events` (the tracking worker only).
         let dead = result.outputs.filter { $0.type == "dead-letter" }
@@ -130,6 +354,44 @@ struct EndToEndTests {
         }
         #expect((byWorker[WorkerRole.tracking.name] ?? []).contains { $0.data["topic"]?.stringValue == TopicName.carrierEvents.rawValue },
                 sourceLocation: sourceLocation)
+    }
+
+    /// What a journey's customer and store saw, one line per output, sorted: every message (by
+    /// template), refund, store credit, exchange, return decision, points entry and tier change,
+    /// delay and delivery. Shipment status changes are left out (the simulator's scans decide them;
+    /// they are compared across runs by id).
+    func transcript(_ result: ScenarioRun.Result, _ journey: Journey) -> [String] {
+        func money(_ value: JSONValue?) -> String {
+            guard case .object(let money)? = value, let amount = money["amount"], case .number(let minor) = amount else { return "?" }
+            return "\(Int(minor)) \(money["currency"]?.stringValue ?? "?")"
+        }
+        func number(_ value: JSONValue?) -> String {
+            if case .number(let number)? = value { return String(Int(number)) }
+            return "?"
+        }
+        let order = journey.orderId
+        return result.outputs.compactMap { output -> String? in
+            let data = output.data
+            let mine = data["orderId"]?.stringValue == order || (data["orderId"] == nil && data["customerId"]?.stringValue == journey.customerId)
+            guard mine, output.type != "dead-letter" else { return nil }
+            switch output.type {
+            case EventType.notificationRequested:
+                let template = data["template"]?.stringValue ?? "?"
+                // Timing-dependent for an order cancelled soon after payment (see ``ids(_:)``).
+                if journey.cancelledBeforeShipping && template == "order.preparing" { return nil }
+                return "message \(template)"
+            case EventType.loyaltyPointsChanged: return "points \(data["reason"]?.stringValue ?? "?") \(number(data["delta"]))"
+            case EventType.loyaltyTierChanged: return "tier \(data["tier"]?.stringValue ?? "?")"
+            case EventType.refundRequested: return "refund.requested \(money(data["amount"]))"
+            case EventType.storeCreditIssued: return "storecredit.issued \(money(data["amount"])) bonus \(money(data["bonus"]))"
+            case EventType.exchangeRequested: return "exchange.requested \(data["exchangeSku"]?.stringValue ?? "?")"
+            case EventType.returnApproved: return "return.approved estimate \(money(data["refundEstimate"]))"
+            case EventType.shipmentDelayed: return "shipment.delayed \(data["reason"]?.stringValue ?? "?")"
+            case EventType.shipmentDelivered: return "shipment.delivered \(data["kind"]?.stringValue ?? "?")"
+            case EventType.shipmentStatusChanged: return nil
+            default: return output.type
+            }
+        }.sorted()
     }
 
     /// Output ids to compare across runs. Left out: the cancelled order's immediate "preparing"
