@@ -34,9 +34,7 @@ public enum WorkerApplication {
         let logger = Logger(label: worker.name)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let store = try SQLiteStateStore(
-            path: (configuration.store.dataDir as NSString).appendingPathComponent("\(worker.name).sqlite"),
-            busyTimeout: .milliseconds(configuration.store.busyTimeoutMs))
+        let store = try StateStoreFactory.open(configuration, workerName: worker.name, logger: logger)
         let clock = clock ?? (configuration.runtime.clockSpeed == 1
             ? SystemClock() as any WorkerClock
             : ScaledClock(speed: configuration.runtime.clockSpeed))
@@ -45,7 +43,7 @@ public enum WorkerApplication {
         logger.info("starting", metadata: [
             "kafka.bootstrap": "\(configuration.kafka.bootstrapServers)",
             "kafka.group": "\(configuration.kafka.groupId ?? "postpurchase-\(worker.name)")",
-            "store.path": "\(configuration.store.dataDir)/\(worker.name).sqlite",
+            "store": "\(StateStoreFactory.location(configuration, workerName: worker.name))",
             "clock.speed": "\(configuration.runtime.clockSpeed)",
         ])
         let http = ObservabilityServer.make(
