@@ -167,10 +167,12 @@ public final class PostgresStateStore: StateStore {
         if !kept { Self.close(connection) }
     }
 
-    /// Closes without waiting (the EventLoopFuture variant, not the async one).
+    /// Closes without waiting (the EventLoopFuture variant, not the async one). The callback
+    /// keeps the connection alive until it is closed: postgres-nio asserts that a connection is
+    /// closed before it is deinitialised.
     private static func close(_ connection: PostgresConnection) {
         let closed: EventLoopFuture<Void> = connection.close()
-        _ = closed
+        closed.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Waits for a query on the calling thread (never an event loop thread: see the type's comment).
