@@ -1,0 +1,27 @@
+import Foundation
+import Logging
+
+/// Opens the store the configuration asks for: PostgreSQL when `store.databaseUrl`
+/// (`POSTPURCHASE_DATABASE_URL`) is set, else one SQLite file per worker kind in `store.dataDir`.
+public enum StateStoreFactory {
+    /// The store of `workerName`.
+    public static func open(_ configuration: PostPurchaseConfiguration, workerName: String, logger: Logger) throws -> any StateStore {
+        if let url = configuration.store.databaseUrl {
+            return try PostgresStateStore(url: PostgresDatabaseURL(url), workerName: workerName, logger: logger)
+        }
+        return try SQLiteStateStore(path: sqlitePath(configuration, workerName: workerName),
+                                    busyTimeout: .milliseconds(configuration.store.busyTimeoutMs))
+    }
+
+    /// Where the store lives, for logs: the SQLite path, or the database URL without its password.
+    public static func location(_ configuration: PostPurchaseConfiguration, workerName: String) -> String {
+        if let url = configuration.store.databaseUrl {
+            return (try? PostgresDatabaseURL(url).description) ?? "postgres (invalid URL)"
+        }
+        return sqlitePath(configuration, workerName: workerName)
+    }
+
+    static func sqlitePath(_ configuration: PostPurchaseConfiguration, workerName: String) -> String {
+        (configuration.store.dataDir as NSString).appendingPathComponent("\(workerName).sqlite")
+    }
+}
