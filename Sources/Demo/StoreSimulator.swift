@@ -148,7 +148,9 @@ public struct StoreSimulator {
                             label: "paid \(format(total)) for \(items.count) item(s)"))
         if journey.cancelledBeforeShipping {
             plan.story.append("cancelled before shipping")
-            try add(.cloudEvent(orderEvent(EventType.orderCancelled, key: orderId, at: paidAt.addingTimeInterval(3 * 3600),
+            // Before the first dispatch (10 h at the earliest), late enough that a worker has sent the
+            // order's immediate messages whatever its lag.
+            try add(.cloudEvent(orderEvent(EventType.orderCancelled, key: orderId, at: paidAt.addingTimeInterval(8 * 3600),
                                            OrderCancelled(orderId: orderId, reason: "customer-request")),
                                 orderId: orderId, label: "order cancelled by the customer"))
         }
@@ -187,7 +189,7 @@ public struct StoreSimulator {
         let trackingNumber = "\(carrier.name.uppercased())\(orderId.filter(\.isNumber))\(index + 1)\(1000 + (number * 7919 + index * 104_729) % 9000)"
         let shipmentId = "SHP-\(orderId.dropFirst(4))-\(index + 1)"
         let dispatchedAt = paidAt.addingTimeInterval(Double(10 + index * 24 + number % 6) * 3600)
-        var promisedBy = dispatchedAt.addingTimeInterval(4 * 86_400)
+        var promisedBy = dispatchedAt.addingTimeInterval(5 * 86_400)
         var steps: [(ShipmentStatus, TimeInterval)] = [(.labelCreated, 0.2), (.inTransit, 5)]
         switch travel {
         case .late:

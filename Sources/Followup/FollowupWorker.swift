@@ -3,7 +3,9 @@ import PostPurchaseCore
 
 /// The follow-up worker: durable, timed follow-ups at the right moment, in the customer's
 /// language, never annoying (issue 4). Reads `orders` and `shipment-updates`, emits on `notifications`.
-public struct FollowupWorker: Worker {
+public struct FollowupWorker: RoleWorker {
+    public static let role = WorkerRole.followup
+
     /// The decisions.
     public let planner: FollowupPlanner
 
@@ -20,10 +22,6 @@ public struct FollowupWorker: Worker {
         try FollowupWorker(
             composer: try NotificationComposer.fromEnvironment(required: FollowupMessages.templates, environment: environment), policy: policy)
     }
-
-    public var name: String { WorkerRole.followup.name }
-    public var subscriptions: [TopicSubscription] { WorkerRole.followup.subscriptions }
-    public var outputTopics: [TopicName] { WorkerRole.followup.outputTopics }
 
     public func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome {
         try planner.handle(input, context: &context)

@@ -32,7 +32,7 @@ public struct LoyaltyOrder: StoredEntity, Equatable {
         /// Whether it was store credit.
         public var storeCredit: Bool
         /// The input as read, to dead-letter if it proves invalid once the order is known.
-        public var record: ParkedRecord?
+        public var record: KafkaRecord?
     }
 
     /// The order id.

@@ -82,13 +82,13 @@ public struct LoyaltyProgram: Sendable {
             let refund = try event.decodeData(RefundCompleted.self)
             try nonEmpty(refund.refundId, "data.refundId")
             try refunded(orderId: refund.orderId, returnId: refund.returnId,
-                         parked: .init(id: "refund:\(refund.refundId)", amount: refund.amount, storeCredit: false, record: ParkedRecord(input.record)),
+                         parked: .init(id: "refund:\(refund.refundId)", amount: refund.amount, storeCredit: false, record: input.record),
                          context: &context)
         case EventType.storeCreditIssued:
             let credit = try event.decodeData(StoreCreditIssued.self)
             try nonEmpty(credit.creditId, "data.creditId")
             try refunded(orderId: credit.orderId, returnId: credit.returnId,
-                         parked: .init(id: "credit:\(credit.creditId)", amount: credit.amount, storeCredit: true, record: ParkedRecord(input.record)),
+                         parked: .init(id: "credit:\(credit.creditId)", amount: credit.amount, storeCredit: true, record: input.record),
                          context: &context)
         default:
             return .ignored
@@ -168,7 +168,7 @@ public struct LoyaltyProgram: Sendable {
                     booked += try reverse(parked, order: &order, account: &account, context: &context)
                 } catch let rejection as EventRejection {
                     // The refund was invalid for this order (another currency): it, not the payment, is dead-lettered.
-                    if let record = parked.record { context.deadLetter(record.kafkaRecord, because: rejection) }
+                    if let record = parked.record { context.deadLetter(record, because: rejection) }
                 }
             }
             order.parkedRefunds = []

@@ -4,7 +4,9 @@ import PostPurchaseCore
 /// The loyalty worker: an exact points ledger tied to deliveries, returns, reviews and service
 /// recovery (issue 6). Reads `orders`, `shipment-updates` and `return-updates`; emits on
 /// `loyalty-updates` and `notifications`.
-public struct LoyaltyWorker: Worker {
+public struct LoyaltyWorker: RoleWorker {
+    public static let role = WorkerRole.loyalty
+
     /// The decisions.
     public let program: LoyaltyProgram
 
@@ -21,10 +23,6 @@ public struct LoyaltyWorker: Worker {
     ) throws -> LoyaltyWorker {
         try LoyaltyWorker(composer: try NotificationComposer.fromEnvironment(required: LoyaltyMessages.templates, environment: environment), policy: policy)
     }
-
-    public var name: String { WorkerRole.loyalty.name }
-    public var subscriptions: [TopicSubscription] { WorkerRole.loyalty.subscriptions }
-    public var outputTopics: [TopicName] { WorkerRole.loyalty.outputTopics }
 
     public func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome {
         try program.handle(input, context: &context)

@@ -108,7 +108,7 @@ public struct ReturnCase: StoredEntity, Equatable {
     /// `refund.issued` was sent to the customer.
     public var refundAnnounced = false
     /// Records waiting for the order or the request; dead-lettered when the wait runs out.
-    public var parked: [ParkedRecord] = []
+    public var parked: [KafkaRecord] = []
 
     /// A return known only by id.
     public init(orderId: String, returnId: String) {

@@ -58,14 +58,13 @@ public struct ReturnDesk: Sendable {
             try context.save(order, key: order.orderId)
         case EventType.customerPreferencesUpdated:
             let update = try event.decodeData(CustomerPreferencesUpdated.self)
-            var customer = try context.load(ReturnCustomer.self, key: update.customerId) ?? ReturnCustomer(customerId: update.customerId)
-            customer.locale = update.locale ?? customer.locale
-            customer.timeZone = update.timeZone ?? customer.timeZone
-            try context.save(customer, key: customer.customerId)
+            var contact = try context.load(CustomerContact.self, key: update.customerId) ?? CustomerContact(customerId: update.customerId)
+            contact.apply(update)
+            try context.save(contact, key: contact.customerId)
         case EventType.returnRequested:
             let request = try event.decodeData(ReturnRequested.self)
             try validate(request)
-            try record(orderId: request.orderId, returnId: request.returnId, input: input, type: event.type, context: &context) { item in
+            try record(orderId: request.orderId, returnId: request.returnId, input: input, context: &context) { item in
                 guard item.request == nil else { return }
                 item.request = request
                 item.requestedAt = event.time
@@ -74,7 +73,7 @@ public struct ReturnDesk: Sendable {
             let label = try event.decodeData(ReturnLabelCreated.self)
             try nonEmpty(label.orderId, "data.orderId")
             try nonEmpty(label.returnId, "data.returnId")
-            try record(orderId: label.orderId, returnId: label.returnId, input: input, type: event.type, context: &context) { item in
+            try record(orderId: label.orderId, returnId: label.returnId, input: input, context: &context) { item in
                 if item.label == nil { item.label = label }
             }
         case EventType.shipmentStatusChanged, EventType.shipmentDelivered:
@@ -84,7 +83,7 @@ public struct ReturnDesk: Sendable {
             try nonEmpty(change.shipmentId, "data.shipmentId")
             guard Self.carrierHasIt.contains(change.status) else { return .applied }
             // The tracking worker names a return parcel's shipment after its returnId.
-            try record(orderId: change.orderId, returnId: change.shipmentId, input: input, type: event.type, context: &context) { item in
+            try record(orderId: change.orderId, returnId: change.shipmentId, input: input, context: &context) { item in
                 item.firstScanAt = min(item.firstScanAt ?? change.occurredAt, change.occurredAt)
                 item.trackingNumber = item.trackingNumber ?? change.trackingNumber
                 if change.status == .delivered {
@@ -99,7 +98,7 @@ public struct ReturnDesk: Sendable {
             for (index, line) in inspected.items.enumerated() where line.quantity < 0 {
                 throw EventRejection(field: "data.items[\(index)].quantity", reason: "must not be negative", code: .invalidData)
             }
-            try record(orderId: inspected.orderId, returnId: inspected.returnId, input: input, type: event.type, context: &context) { item in
+            try record(orderId: inspected.orderId, returnId: inspected.returnId, input: input, context: &context) { item in
                 guard item.inspection == nil else { return }
                 item.inspection = inspected
                 item.inspectedAt = event.time
@@ -158,13 +157,9 @@ public struct ReturnDesk: Sendable {
         // A second order.paid (new event id) changes nothing: the first one fixed the amounts.
         guard !order.isPaid else { return }
         try order.record(paid)
-        var customer = try context.load(ReturnCustomer.self, key: paid.customer.id) ?? ReturnCustomer(customerId: paid.customer.id)
-        customer.locale = paid.customer.locale
-        customer.timeZone = paid.customer.timeZone
-        customer.email = paid.customer.email ?? customer.email
-        customer.phone = paid.customer.phone ?? customer.phone
-        customer.name = paid.customer.name ?? customer.name
-        try context.save(customer, key: customer.customerId)
+        var contact = try context.load(CustomerContact.self, key: paid.customer.id) ?? CustomerContact(customerId: paid.customer.id)
+        contact.apply(paid.customer)
+        try context.save(contact, key: contact.customerId)
         // Returns that waited for the order, decided in the order they were requested (so competing
         // requests for the same units resolve as if the order had been known all along).
         var waiting: [(item: ReturnCase, arrival: Int)] = []
@@ -185,7 +180,7 @@ public struct ReturnDesk: Sendable {
     /// Records a fact about a return, then moves the return on (or parks the input while the order
     /// or the request is missing).
     func record<C: DomainContext>(
-        orderId: String, returnId: String, input: WorkerInput, type: String, context: inout C, change: (inout ReturnCase) -> Void
+        orderId: String, returnId: String, input: WorkerInput, context: inout C, change: (inout ReturnCase) -> Void
     ) throws {
         let key = ReturnCase.key(orderId: orderId, returnId: returnId)
         let stored = try context.load(ReturnCase.self, key: key)
@@ -200,14 +195,14 @@ public struct ReturnDesk: Sendable {
         if order.isPaid && item.request != nil {
             try advance(&item, order: &order, context: &context)
         } else {
-            try park(input, type: type, item: &item, context: &context)
+            try park(input.record, item: &item, context: &context)
         }
         try context.save(item, key: key)
         if order != storedOrder { try context.save(order, key: orderId) }
     }
 
-    private func park<C: DomainContext>(_ input: WorkerInput, type: String, item: inout ReturnCase, context: inout C) throws {
-        let record = ParkedRecord(input.record, type: type)
+    private func park<C: DomainContext>(_ record: KafkaRecord, item: inout ReturnCase, context: inout C) throws {
+        // The same record parked twice (a redelivery) is kept once.
         guard !item.parked.contains(where: { $0.position == record.position }) else { return }
         guard item.parked.count < policy.maxParkedPerReturn else {
             throw EventRejection(
@@ -397,7 +392,7 @@ public struct ReturnDesk: Sendable {
                 reason: "unknown-return: no return.requested for return '\(item.returnId)' of order '\(item.orderId)' arrived within \(hours) h")
             : EventRejection(
                 field: "orderId", reason: "unknown-order: no order.paid for order '\(item.orderId)' arrived within \(hours) h")
-        for record in item.parked { context.deadLetter(record.kafkaRecord, because: rejection) }
+        for record in item.parked { context.deadLetter(record, because: rejection) }
         context.delete(ReturnCase.self, key: key)
         if var known = order {
             known.returnIds.removeAll { $0 == item.returnId }
@@ -441,7 +436,7 @@ public struct ReturnDesk: Sendable {
 
     private func recipient<C: DomainContext>(_ order: ReturnOrder, _ context: C) throws -> NotificationRecipient {
         let customerId = order.customerId ?? ""
-        return (try context.load(ReturnCustomer.self, key: customerId) ?? ReturnCustomer(customerId: customerId)).recipient
+        return (try context.load(CustomerContact.self, key: customerId) ?? CustomerContact(customerId: customerId)).recipient
     }
 
     private func notify<C: DomainContext>(_ draft: NotificationDraft, context: inout C) throws {

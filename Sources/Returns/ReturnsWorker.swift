@@ -4,7 +4,9 @@ import PostPurchaseCore
 /// The returns worker: return policy, approvals, labels, return tracking, refunds, store credit
 /// and exchanges (issue 5). Reads `orders` and `shipment-updates`, emits on `return-updates` and
 /// `notifications`.
-public struct ReturnsWorker: Worker {
+public struct ReturnsWorker: RoleWorker {
+    public static let role = WorkerRole.returns
+
     /// The decisions.
     public let desk: ReturnDesk
 
@@ -12,10 +14,6 @@ public struct ReturnsWorker: Worker {
     public init(composer: NotificationComposer, policy: ReturnPolicy = ReturnPolicy()) {
         desk = ReturnDesk(source: WorkerRole.returns.name, composer: composer, policy: policy)
     }
-
-    public var name: String { WorkerRole.returns.name }
-    public var subscriptions: [TopicSubscription] { WorkerRole.returns.subscriptions }
-    public var outputTopics: [TopicName] { WorkerRole.returns.outputTopics }
 
     public func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome {
         try desk.handle(input, context: &context)

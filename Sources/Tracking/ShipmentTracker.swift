@@ -72,13 +72,9 @@ public struct ShipmentTracker: Sendable {
         order.customerId = paid.customer.id
         order.orderedItems = paid.items.reduce(into: [:]) { $0[$1.sku, default: 0] += $1.quantity }
         try context.save(order, key: order.orderId)
-        var profile = try context.load(CustomerProfile.self, key: paid.customer.id) ?? CustomerProfile(customerId: paid.customer.id)
-        profile.locale = paid.customer.locale
-        profile.timeZone = paid.customer.timeZone
-        profile.email = paid.customer.email ?? profile.email
-        profile.phone = paid.customer.phone ?? profile.phone
-        profile.name = paid.customer.name ?? profile.name
-        try context.save(profile, key: profile.customerId)
+        var contact = try context.load(CustomerContact.self, key: paid.customer.id) ?? CustomerContact(customerId: paid.customer.id)
+        contact.apply(paid.customer)
+        try context.save(contact, key: contact.customerId)
         try announceOrderDeliveryIfComplete(orderId: paid.orderId, context: &context)
     }
 
@@ -89,10 +85,9 @@ public struct ShipmentTracker: Sendable {
     }
 
     func preferencesUpdated<C: DomainContext>(_ update: CustomerPreferencesUpdated, context: inout C) throws {
-        var profile = try context.load(CustomerProfile.self, key: update.customerId) ?? CustomerProfile(customerId: update.customerId)
-        if let locale = update.locale { profile.locale = locale }
-        if let timeZone = update.timeZone { profile.timeZone = timeZone }
-        try context.save(profile, key: profile.customerId)
+        var contact = try context.load(CustomerContact.self, key: update.customerId) ?? CustomerContact(customerId: update.customerId)
+        contact.apply(update)
+        try context.save(contact, key: contact.customerId)
     }
 
     /// Starts tracking a dispatched parcel (or a return label), then applies the updates that
@@ -135,7 +130,7 @@ public struct ShipmentTracker: Sendable {
         guard let update = try CarrierWebhookParser.update(from: input) else { return .ignored }
         if !update.isMapped { UnmappedStatusCounter.count(update, worker: source) }
         let record = input.record
-        let position = "\(record.topic):\(record.partition):\(record.offset)"
+        let position = record.position
         if let index = try context.load(TrackingNumberIndex.self, key: TrackingNumberIndex.key(update.trackingNumber)),
            let entry = index.match(carrier: update.carrier, at: update.occurredAt, lead: settings.matchLead, window: settings.matchWindow),
            let shipment = try context.load(Shipment.self, key: entry.shipmentKey) {
@@ -177,7 +172,7 @@ public struct ShipmentTracker: Sendable {
             guard let parked = try context.load(ParkedCarrierUpdate.self, key: key) else { return }
             context.delete(ParkedCarrierUpdate.self, key: key)
             let hours = settings.unmatchedTimeout / 3600
-            context.deadLetter(parked.record.kafkaRecord, because: EventRejection(
+            context.deadLetter(parked.record, because: EventRejection(
                 field: "trackingNumber",
                 reason: "unknown-tracking-number: no shipment with carrier '\(parked.update.carrier)' and tracking number '\(parked.update.trackingNumber)' was dispatched within \(hours.formatted()) h",
                 code: .rejected))
@@ -216,9 +211,9 @@ public struct ShipmentTracker: Sendable {
         }
         if !step.messages.isEmpty, let order = try context.load(OrderProgress.self, key: shipment.orderId), !order.cancelled,
            let customerId = order.customerId {
-            let profile = try context.load(CustomerProfile.self, key: customerId) ?? CustomerProfile(customerId: customerId)
+            let contact = try context.load(CustomerContact.self, key: customerId) ?? CustomerContact(customerId: customerId)
             for message in step.messages {
-                let draft = TrackingMessages.draft(message, shipment: shipment, order: order, recipient: profile.recipient, now: context.now)
+                let draft = TrackingMessages.draft(message, shipment: shipment, order: order, recipient: contact.recipient, now: context.now)
                 let notification = try composer.compose(draft)
                 context.emit(OutgoingEvent(
                     topic: .notifications, key: customerId, id: notification.notificationId, type: EventType.notificationRequested,

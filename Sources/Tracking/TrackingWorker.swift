@@ -4,7 +4,9 @@ import PostPurchaseCore
 /// The tracking worker: carrier updates → canonical shipment status, customer messages and delay
 /// detection (issue 3). Reads `orders` and `carrier-events` (raw webhooks accepted), emits on
 /// `shipment-updates` and `notifications`.
-public struct TrackingWorker: Worker {
+public struct TrackingWorker: RoleWorker {
+    public static let role = WorkerRole.tracking
+
     /// The decisions.
     public let tracker: ShipmentTracker
 
@@ -20,10 +22,6 @@ public struct TrackingWorker: Worker {
             composer: try NotificationComposer.fromEnvironment(required: TrackingMessages.templates, environment: environment),
             settings: try TrackingSettings.fromEnvironment(environment))
     }
-
-    public var name: String { WorkerRole.tracking.name }
-    public var subscriptions: [TopicSubscription] { WorkerRole.tracking.subscriptions }
-    public var outputTopics: [TopicName] { WorkerRole.tracking.outputTopics }
 
     public func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome {
         try tracker.handle(input, context: &context)

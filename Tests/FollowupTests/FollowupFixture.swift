@@ -7,8 +7,7 @@ import Synchronization
 /// Builders for the follow-up tests: contract events as the runtime decodes them, and a planner
 /// driven through an in-memory context with a clock the test moves.
 enum FollowupFixture {
-    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Config/templates").path
+    static let templates = repositoryTemplatesDirectory
 
     static func composer() throws -> NotificationComposer {
         try NotificationComposer(directory: templates, required: FollowupMessages.templates)
@@ -25,11 +24,7 @@ enum FollowupFixture {
     static func event(_ type: String, _ data: any Encodable & Sendable, id: String, time: Date, topic: TopicName, key: String) throws -> WorkerInput {
         let outgoing = OutgoingEvent(topic: topic, key: key, id: id, type: type, source: "tests", time: time, data: data)
         let offset = offsets.withLock { $0 += 1; return $0 }
-        let record = KafkaRecord(
-            topic: topic.rawValue, partition: 0, offset: offset, key: Array(key.utf8),
-            value: Data(try CloudEventCodec.encodeStructured(outgoing)),
-            headers: [KafkaHeader(name: "content-type", text: CloudEventCodec.structuredContentType)])
-        return WorkerInput(topic: topic, record: record, event: try CloudEventCodec.decode(record))
+        return try .decoded(outgoing, offset: offset)
     }
 
     struct Line {

@@ -9,7 +9,6 @@ import Testing
 /// and with a scaled-out, rebalancing group, and malformed input dead-lettered by every consumer.
 @Suite("End to end: four worker processes, scripted journeys", .serialized)
 struct EndToEndTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// 30 000×: a simulated day every 2.9 s; 40 days cover the 30-day return window and loyalty confirmation.
     static let speed = 30_000.0
     static let days = 40.0
@@ -55,8 +54,8 @@ struct EndToEndTests {
         options.speed = Self.speed
         // Every run replays the same simulated dates, so output ids (some carry event times) compare across runs.
         options.simulatedStart = RFC3339.parse("2026-11-02T00:00:00Z")
-        options.templatesDirectory = Self.repository.appendingPathComponent("Config/templates").path
-        options.configFile = Self.repository.appendingPathComponent("Config/postpurchase.yaml").path
+        options.templatesDirectory = repositoryRoot.appendingPathComponent("Config/templates").path
+        options.configFile = repositoryRoot.appendingPathComponent("Config/postpurchase.yaml").path
         // A member that dies for good gives its partitions up after 3 s (a simulated day), not 10.
         options.environment = ["KAFKA_PROP_SESSION_TIMEOUT_MS": "3000", "KAFKA_PROP_HEARTBEAT_INTERVAL_MS": "500"]
         return try DemoCluster(options: options, logger: Logger(label: "e2e"))
@@ -133,8 +132,15 @@ struct EndToEndTests {
                 sourceLocation: sourceLocation)
     }
 
+    /// Output ids to compare across runs. Left out: the cancelled order's immediate "preparing"
+    /// message, which goes out or not depending on whether the follow-up worker reads the payment
+    /// before the cancellation 8 simulated hours later (about a real second): both are correct.
     func ids(_ result: ScenarioRun.Result) -> Set<String> {
-        Set(result.outputs.filter { $0.type != "dead-letter" }.map { "\($0.topic) \($0.type) \($0.id)" })
+        let cancelled = Set(Self.journeys().filter(\.cancelledBeforeShipping).map(\.orderId))
+        return Set(result.outputs.filter { output in
+            output.type != "dead-letter"
+                && !(output.data["template"]?.stringValue == "order.preparing" && cancelled.contains(output.data["orderId"]?.stringValue ?? ""))
+        }.map { "\($0.topic) \($0.type) \($0.id)" })
     }
 
     @Test func journeysCompleteExactlyOnceThroughCrashesAndScaleOut() throws {

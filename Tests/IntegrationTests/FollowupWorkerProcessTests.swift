@@ -10,7 +10,6 @@ import Testing
 struct FollowupWorkerProcessTests {
     let fixture: DevBrokerFixture
     let data = temporaryDirectory("pp-followup")
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let speed = 14_400.0
 
     init() throws {
@@ -32,12 +31,8 @@ struct FollowupWorkerProcessTests {
     }
 
     func followupWorker(config: String) throws -> ChildProcess {
-        try ChildProcess("followup-worker", arguments: ["--config", config], environment: [
-            "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
-            "POSTPURCHASE_GROUP_ID": "g-followup", "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
-            "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000", "POSTPURCHASE_CLOCK_SPEED": "\(Self.speed)",
-            "POSTPURCHASE_TEMPLATES_DIR": Self.repository.appendingPathComponent("Config/templates").path,
-        ])
+        try workerProcess(.followup, fixture: fixture, data: data, group: "g-followup", arguments: ["--config", config],
+                          environment: ["POSTPURCHASE_CLOCK_SPEED": "\(Self.speed)"])
     }
 
     func notifications() throws -> [NotificationRequested] {

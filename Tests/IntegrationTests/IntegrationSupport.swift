@@ -45,3 +45,20 @@ func requests(_ range: Range<Int>, keys: Int = 7, prefix: String = "r", time: Da
         EchoWorker.request(.init(requestId: "\(prefix)\(index)"), key: "key-\(index % keys)", time: time)
     }
 }
+
+/// The repository this test bundle was built from (templates, configuration, fixtures).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// One of the four worker executables against the test's dev broker and data directory, on any
+/// free HTTP port, with the repository's templates; `environment` adds to or overrides that.
+func workerProcess(
+    _ role: WorkerRole, fixture: DevBrokerFixture, data: String, group: String, arguments: [String] = [],
+    environment: [String: String] = [:]
+) throws -> ChildProcess {
+    try ChildProcess(role.name, arguments: arguments, environment: [
+        "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
+        "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
+        "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000",
+        "POSTPURCHASE_TEMPLATES_DIR": repositoryRoot.appendingPathComponent("Config/templates").path,
+    ].merging(environment) { $1 })
+}

@@ -10,7 +10,6 @@ import Testing
 struct LoyaltyWorkerProcessTests {
     let fixture: DevBrokerFixture
     let data = temporaryDirectory("pp-loyalty")
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     init() throws {
         fixture = try DevBrokerFixture(partitions: 3)
@@ -24,12 +23,7 @@ struct LoyaltyWorkerProcessTests {
     }
 
     func loyaltyWorker(group: String) throws -> ChildProcess {
-        try ChildProcess("loyalty-worker", arguments: ["--config", try configFile()], environment: [
-            "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
-            "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
-            "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000",
-            "POSTPURCHASE_TEMPLATES_DIR": Self.repository.appendingPathComponent("Config/templates").path,
-        ])
+        try workerProcess(.loyalty, fixture: fixture, data: data, group: group, arguments: ["--config", try configFile()])
     }
 
     func event(_ type: String, key: String, id: String, _ data: any Encodable & Sendable) -> OutgoingEvent {
@@ -139,7 +133,7 @@ struct LoyaltyWorkerProcessTests {
         try "loyalty:\n  tiers:\n    gold:\n      minimumPoints: 10\n".write(toFile: path, atomically: true, encoding: .utf8)
         let worker = try ChildProcess("loyalty-worker", arguments: ["--config", path], environment: [
             "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data, "POSTPURCHASE_HTTP_PORT": "0",
-            "POSTPURCHASE_TEMPLATES_DIR": Self.repository.appendingPathComponent("Config/templates").path,
+            "POSTPURCHASE_TEMPLATES_DIR": repositoryRoot.appendingPathComponent("Config/templates").path,
         ])
         #expect(try await worker.waitForExit() != 0)
         #expect(worker.output.contains("loyalty.tiers.gold.minimumPoints"), "\(worker.output)")

@@ -10,7 +10,6 @@ import Testing
 struct ReturnsWorkerProcessTests {
     let fixture: DevBrokerFixture
     let data = temporaryDirectory("pp-returns")
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     init() throws {
         fixture = try DevBrokerFixture(partitions: 3)
@@ -24,12 +23,7 @@ struct ReturnsWorkerProcessTests {
     }
 
     func returnsWorker(group: String) throws -> ChildProcess {
-        try ChildProcess("returns-worker", arguments: ["--config", try configFile()], environment: [
-            "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
-            "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
-            "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000",
-            "POSTPURCHASE_TEMPLATES_DIR": Self.repository.appendingPathComponent("Config/templates").path,
-        ])
+        try workerProcess(.returns, fixture: fixture, data: data, group: group, arguments: ["--config", try configFile()])
     }
 
     func event(_ type: String, key: String = "ORD-IT-R", id: String, time: String, topic: TopicName = .orders, _ data: any Encodable & Sendable) -> OutgoingEvent {
@@ -158,7 +152,7 @@ struct ReturnsWorkerProcessTests {
         try "returns:\n  restockingPercent: 140\n".write(toFile: path, atomically: true, encoding: .utf8)
         let worker = try ChildProcess("returns-worker", arguments: ["--config", path], environment: [
             "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data, "POSTPURCHASE_HTTP_PORT": "0",
-            "POSTPURCHASE_TEMPLATES_DIR": Self.repository.appendingPathComponent("Config/templates").path,
+            "POSTPURCHASE_TEMPLATES_DIR": repositoryRoot.appendingPathComponent("Config/templates").path,
         ])
         #expect(try await worker.waitForExit() != 0)
         #expect(worker.output.contains("returns.restockingPercent"), "\(worker.output)")

@@ -9,22 +9,15 @@ import Testing
 struct TrackingWorkerProcessTests {
     let fixture: DevBrokerFixture
     let data = temporaryDirectory("pp-tracking")
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = repository.appendingPathComponent("Tests/TrackingTests/Fixtures")
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/TrackingTests/Fixtures")
 
     init() throws {
         fixture = try DevBrokerFixture(partitions: 3)
     }
 
     func trackingWorker(group: String) throws -> ChildProcess {
-        try ChildProcess("tracking-worker", environment: [
-            "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
-            "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
-            "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000",
-            "POSTPURCHASE_TEMPLATES_DIR": Self.repository.appendingPathComponent("Config/templates").path,
-            // 9 s instead of 24 h, so the unknown-tracking-number dead letter is seen in the test.
-            "POSTPURCHASE_TRACKING_UNMATCHED_HOURS": "0.0025",
-        ])
+        // 9 s instead of 24 h, so the unknown-tracking-number dead letter is seen in the test.
+        try workerProcess(.tracking, fixture: fixture, data: data, group: group, environment: ["POSTPURCHASE_TRACKING_UNMATCHED_HOURS": "0.0025"])
     }
 
     /// A provider fixture with its tracking number replaced.

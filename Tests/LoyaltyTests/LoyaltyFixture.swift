@@ -6,8 +6,7 @@ import Synchronization
 
 /// Builders for the loyalty tests: contract events as the runtime decodes them, the composer, dates.
 enum LoyaltyFixture {
-    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Config/templates").path
+    static let templates = repositoryTemplatesDirectory
 
     static func composer() throws -> NotificationComposer {
         try NotificationComposer(directory: templates, required: LoyaltyMessages.templates)
@@ -22,11 +21,7 @@ enum LoyaltyFixture {
                       topic: TopicName = .orders, key: String = "k") throws -> WorkerInput {
         let outgoing = OutgoingEvent(topic: topic, key: key, id: id, type: type, source: "tests", time: time, data: data)
         let offset = offsets.withLock { $0 += 1; return $0 }
-        let record = KafkaRecord(
-            topic: topic.rawValue, partition: 0, offset: offset, key: Array(key.utf8),
-            value: Data(try CloudEventCodec.encodeStructured(outgoing)),
-            headers: [KafkaHeader(name: "content-type", text: CloudEventCodec.structuredContentType)])
-        return WorkerInput(topic: topic, record: record, event: try CloudEventCodec.decode(record))
+        return try .decoded(outgoing, offset: offset)
     }
 
     static func paid(_ orderId: String, customer: String = "CUS-1", amount: Int = 12_999, quantity: Int = 1, currency: String = "SAR",

@@ -6,8 +6,7 @@ import Synchronization
 
 /// Builders for the returns tests: contract events as the runtime would hand them to the desk.
 enum ReturnsFixture {
-    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Config/templates").path
+    static let templates = repositoryTemplatesDirectory
 
     /// The templates, loaded once for all tests (parsing them per test would dominate the property tests).
     static let composer: NotificationComposer = try! NotificationComposer(directory: templates, required: ReturnMessages.templates)
@@ -18,11 +17,7 @@ enum ReturnsFixture {
     static func input(_ type: String, _ data: any Encodable & Sendable, id: String = UUID().uuidString, time: Date,
                       topic: TopicName = .orders, key: String = "k", offset: Int64? = nil) throws -> WorkerInput {
         let outgoing = OutgoingEvent(topic: topic, key: key, id: id, type: type, source: "tests", time: time, data: data)
-        let record = KafkaRecord(
-            topic: topic.rawValue, partition: 0, offset: offset ?? nextOffset(), key: Array(key.utf8),
-            value: Data(try CloudEventCodec.encodeStructured(outgoing)),
-            headers: [KafkaHeader(name: "content-type", text: CloudEventCodec.structuredContentType)])
-        return WorkerInput(topic: topic, record: record, event: try CloudEventCodec.decode(record))
+        return try .decoded(outgoing, offset: offset ?? nextOffset())
     }
 
     /// A raw record (not a CloudEvent) as an input; the runtime dead-letters these before a handler sees them.

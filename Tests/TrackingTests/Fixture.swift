@@ -1,4 +1,5 @@
 import Foundation
+import PostPurchaseTesting
 @testable import PostPurchaseCore
 import Synchronization
 import Testing
@@ -7,8 +8,7 @@ import Testing
 /// Provider payload fixtures and builders for tests.
 enum Fixture {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Config/templates").path
+    static let templates = repositoryTemplatesDirectory
 
     static func data(_ name: String) throws -> Data {
         try Data(contentsOf: directory.appendingPathComponent(name))
@@ -93,11 +93,7 @@ enum Fixture {
     static func event(_ type: String, _ data: any Encodable & Sendable, id: String = UUID().uuidString, time: Date,
                       topic: TopicName = .orders, key: String = "k", offset: Int64? = nil) throws -> WorkerInput {
         let outgoing = OutgoingEvent(topic: topic, key: key, id: id, type: type, source: "tests", time: time, data: data)
-        let record = KafkaRecord(
-            topic: topic.rawValue, partition: 0, offset: offset ?? nextOffset(), key: Array(key.utf8),
-            value: Data(try CloudEventCodec.encodeStructured(outgoing)),
-            headers: [KafkaHeader(name: "content-type", text: CloudEventCodec.structuredContentType)])
-        return WorkerInput(topic: topic, record: record, event: try CloudEventCodec.decode(record))
+        return try .decoded(outgoing, offset: offset ?? nextOffset())
     }
 
     private static let offsets = Mutex<Int64>(0)

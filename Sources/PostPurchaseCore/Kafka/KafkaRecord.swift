@@ -1,7 +1,10 @@
 import Foundation
 
 /// A record read from Kafka, copied out of librdkafka's buffers.
-public struct KafkaRecord: Sendable {
+///
+/// Codable, so a worker can keep an input it parks in its store and still dead-letter it
+/// unchanged (value, key and headers) when the wait runs out.
+public struct KafkaRecord: Codable, Sendable, Equatable {
     /// Physical topic name (with any configured prefix).
     public var topic: String
     public var partition: Int32
@@ -32,4 +35,7 @@ public struct KafkaRecord: Sendable {
 
     /// Where this record sits.
     public var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: partition) }
+
+    /// `topic:partition:offset`, unique per record: keys what was derived from this very record.
+    public var position: String { "\(topic):\(partition):\(offset)" }
 }

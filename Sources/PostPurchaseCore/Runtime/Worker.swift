@@ -45,6 +45,13 @@ public struct WorkerInput: Sendable {
     public var record: KafkaRecord
     /// The decoded CloudEvent; `nil` for raw payloads on topics that accept them.
     public var event: CloudEvent?
+
+    /// An input as the runtime hands it over (tests and benchmarks build their own).
+    public init(topic: TopicName, record: KafkaRecord, event: CloudEvent?) {
+        self.topic = topic
+        self.record = record
+        self.event = event
+    }
 }
 
 /// What a handler did with an input.

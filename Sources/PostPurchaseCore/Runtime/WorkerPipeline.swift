@@ -105,7 +105,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 let records = try consumer.poll(maxRecords: settings.batchSize, timeoutMilliseconds: pollTimeout())
                 try recoverIfNeeded()
                 if !records.isEmpty { try process(records) }
-                try fireDueTimers(backlog: inputBacklog(lastPollCount: records.count))
+                try fireDueTimers(lastPollCount: records.count)
                 housekeeping()
             } catch is Backoff.StopRequested {
                 break
@@ -345,11 +345,11 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         return false
     }
 
-    private func fireDueTimers(backlog: Bool) throws {
+    private func fireDueTimers(lastPollCount: Int) throws {
         guard !owned.isEmpty, let due = nextTimerDue else { return }
         let now = clock.now()
         guard due <= now else { return }
-        if backlog {
+        if inputBacklog(lastPollCount: lastPollCount) {
             let since = timersDeferredSince ?? ContinuousClock.now
             timersDeferredSince = since
             if ContinuousClock.now - since < Self.maxTimerDeferral { return }
