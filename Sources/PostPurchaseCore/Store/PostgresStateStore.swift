@@ -176,6 +176,7 @@ public final class PostgresStateStore: StateStore {
     }
 
     /// Waits for a query on the calling thread (never an event loop thread: see the type's comment).
+    @discardableResult
     static func wait(_ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
         try future.wait()
     }
