@@ -6,16 +6,7 @@ public enum FollowupTimeline {
     /// The follow-ups of `orderId` in `store`, read only, in the order they were first planned.
     public static func followups(of orderId: String, in store: any StateStore) throws -> [Followup] {
         let rows = try store.read { try $0.entities(namespace: Followup.namespace, keyPrefix: orderId + "|", limit: 100_000) }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an RFC 3339 date-time")
-            }
-            return date
-        }
-        return try sorted(rows.map { try decoder.decode(Followup.self, from: $0.value) })
+        return try sorted(rows.map { try CloudEventCodec.decoder.decode(Followup.self, from: $0.value) })
     }
 
     /// Oldest first by their first decision, then by due time.

@@ -81,11 +81,7 @@ public enum CarrierWebhookParser {
             code: .rejected)
     }
 
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
+    private static let decoder = FastJSONDecoder(keyDecodingStrategy: .convertFromSnakeCase)
 
     private static func decode<T: Decodable>(_ type: T.Type, _ body: Data, _ format: CarrierFormat) throws(EventRejection) -> T {
         do {

@@ -6,31 +6,13 @@ public enum CloudEventCodec {
     /// The structured-mode content type.
     public static let structuredContentType = "application/cloudevents+json"
 
-    /// The JSON decoder for event data and stored entities (RFC 3339 dates).
-    public static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "'\(text.prefix(40))' is not an RFC 3339 date-time with offset")
-            }
-            return date
-        }
-        return decoder
-    }()
+    /// The JSON decoder for event data and stored entities (RFC 3339 dates): ``FastJSONDecoder``,
+    /// because decoding is on every event's path.
+    public static let decoder = FastJSONDecoder()
 
-    /// The JSON encoder for event data and stored entities (RFC 3339 dates, slashes unescaped).
-    public static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
+    /// The JSON encoder for event data and stored entities (RFC 3339 dates, slashes unescaped):
+    /// ``FastJSONEncoder``, because encoding is on every event's path.
+    public static let encoder = FastJSONEncoder()
 
     /// Whether the record looks like a CloudEvent in either mode (used for topics that also carry raw payloads).
     public static func isCloudEvent(_ record: KafkaRecord) -> Bool {
@@ -121,7 +103,7 @@ public enum CloudEventCodec {
 
     /// The structured-mode JSON of an outgoing event.
     public static func encodeStructured(_ event: OutgoingEvent) throws -> [UInt8] {
-        Array(try encoder.encode(StructuredOut(event: event)))
+        try encoder.encodeBytes(StructuredOut(event: event))
     }
 
     /// Binary-mode value and headers of an event (for upstream publishers and tests; workers emit structured mode).
@@ -135,7 +117,7 @@ public enum CloudEventCodec {
             KafkaHeader(name: "content-type", text: "application/json"),
         ]
         if let subject = event.subject { headers.append(KafkaHeader(name: "ce_subject", text: subject)) }
-        return (Array(try encoder.encode(AnyEncodable(event.data))), headers)
+        return (try encoder.encodeBytes(AnyEncodable(event.data)), headers)
     }
 
     private struct StructuredOut: Encodable {

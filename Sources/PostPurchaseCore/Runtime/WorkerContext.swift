@@ -11,6 +11,8 @@ public struct WorkerContext {
     public let workerName: String
     let transaction: any StateTransaction
     let owner: TopicPartition
+    /// The pipeline's decoded entities (`nil`: decode every load).
+    let cache: EntityCache?
     var entityWrites: [EntityKey: Data?] = [:]
     var entityWriteOrder: [EntityKey] = []
     var outputs: [OutgoingEvent] = []
@@ -27,23 +29,28 @@ public struct WorkerContext {
         case cancel(String)
     }
 
-    init(now: Date, workerName: String, transaction: any StateTransaction, owner: TopicPartition) {
+    init(now: Date, workerName: String, transaction: any StateTransaction, owner: TopicPartition, cache: EntityCache? = nil) {
         self.now = now
         self.workerName = workerName
         self.transaction = transaction
         self.owner = owner
+        self.cache = cache
     }
 
     /// The stored entity of type `T` under `key`, seeing this handler's own earlier writes.
     public func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T? {
+        let entityKey = EntityKey(namespace: T.namespace, key: key)
         let data: Data?
-        if let written = entityWrites[EntityKey(namespace: T.namespace, key: key)] {
+        if let written = entityWrites[entityKey] {
             data = written
         } else {
             data = try transaction.entity(namespace: T.namespace, key: key)
         }
         guard let data else { return nil }
-        return try CloudEventCodec.decoder.decode(T.self, from: data)
+        if let cached = cache?.value(T.self, entityKey, bytes: data) { return cached }
+        let value = try CloudEventCodec.decoder.decode(T.self, from: data)
+        cache?.remember(entityKey, bytes: data, value: value)
+        return value
     }
 
     /// Entities of type `T` whose key starts with `prefix` (stored ones; this handler's writes applied).
@@ -60,12 +67,17 @@ public struct WorkerContext {
 
     /// Stores `value` under `key` (replacing what was there).
     public mutating func save<T: StoredEntity>(_ value: T, key: String) throws {
-        record(EntityKey(namespace: T.namespace, key: key), try CloudEventCodec.encoder.encode(value))
+        let entityKey = EntityKey(namespace: T.namespace, key: key)
+        let data = try CloudEventCodec.encoder.encode(value)
+        cache?.remember(entityKey, bytes: data, value: value)
+        record(entityKey, data)
     }
 
     /// Removes the entity of type `T` under `key`.
     public mutating func delete<T: StoredEntity>(_ type: T.Type, key: String) {
-        record(EntityKey(namespace: T.namespace, key: key), nil)
+        let entityKey = EntityKey(namespace: T.namespace, key: key)
+        cache?.forget(entityKey)
+        record(entityKey, nil)
     }
 
     private mutating func record(_ key: EntityKey, _ data: Data?) {

@@ -38,6 +38,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     /// The longest due timers wait for the backlog: past it they fire anyway, so an input stream
     /// the worker cannot keep up with never starves them.
     static var maxTimerDeferral: Duration { .seconds(5) }
+    /// Decoded entities, reused while their stored bytes are unchanged.
+    private let entityCache = EntityCache()
     private var nextHousekeeping = Date.distantPast
     private var nextPrune = Date.distantPast
 
@@ -204,7 +206,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             return try deadLetter(record, EventRejection(
                 field: nil, reason: "handler failed \(failure.count) times: \(failure.lastError)", code: .handlerFailed), &outbox)
         }
-        var context = WorkerContext(now: clock.now(), workerName: worker.name, transaction: transaction, owner: record.topicPartition)
+        var context = WorkerContext(now: clock.now(), workerName: worker.name, transaction: transaction, owner: record.topicPartition,
+                                    cache: entityCache)
         let outcome: HandleOutcome
         do {
             outcome = try worker.handle(WorkerInput(topic: subscription.topic, record: record, event: event), context: &context)
@@ -393,7 +396,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             logger.error("timer dropped after repeated failures", metadata: [LogKey.timerId: "\(timer.id)", LogKey.error: "\(failure.lastError)"])
             return
         }
-        var context = WorkerContext(now: now, workerName: worker.name, transaction: transaction, owner: timer.owner)
+        var context = WorkerContext(now: now, workerName: worker.name, transaction: transaction, owner: timer.owner, cache: entityCache)
         do {
             try worker.fire(timer, context: &context)
         } catch let rejection as EventRejection {
