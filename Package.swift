@@ -175,7 +175,7 @@ let package = Package(
         // Pending follow-ups through the real store: insert rate, firing lag, peak RSS (run in release).
         .executableTarget(
             name: "FollowupBenchmark",
-            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting"],
+            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/FollowupBenchmark"
         ),
         .testTarget(

@@ -500,7 +500,7 @@ for what, found in covered.items():
 
 # --- Kubernetes: the PostgreSQL overlay ------------------------------------------------------
 
-OVERLAY = K8S / "postgres"
+OVERLAY = DEPLOY / "kubernetes-postgres"
 
 
 def json_patch(document, operations):
@@ -526,8 +526,11 @@ def json_patch(document, operations):
 
 
 overlay = (documents.get(OVERLAY / "kustomization.yaml") or [{}])[0]
-check("k8s postgres overlay: builds on the base manifests (resources: ..)", ".." in (overlay.get("resources") or []))
-overlay_resources = [OVERLAY / r for r in overlay.get("resources") or [] if r != ".."]
+check("k8s postgres overlay: builds on the base manifests (resources: ../kubernetes)", "../kubernetes" in (overlay.get("resources") or []))
+# `kubectl kustomize` fails with "cycle detected" when an overlay lies inside the base it loads.
+check("k8s postgres overlay: lies outside the base directory (kustomize refuses an overlay within its base)",
+      K8S not in OVERLAY.resolve().parents, rel(OVERLAY))
+overlay_resources = [OVERLAY / r for r in overlay.get("resources") or [] if r != "../kubernetes"]
 check("k8s postgres overlay: every resource file exists", all(p.is_file() for p in overlay_resources),
       f"{[rel(p) for p in overlay_resources if not p.is_file()]}")
 overlay_secrets = {d["metadata"]["name"]: d for p in overlay_resources for d in documents.get(p, []) if d.get("kind") == "Secret"}

@@ -4,13 +4,7 @@ import PostPurchaseCore
 import PostPurchaseTesting
 import Testing
 
-/// The store backends every store-layer test runs against.
-enum StoreBackend: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite
-    case postgres
-
-    var testDescription: String { rawValue }
-
+extension StoreBackend {
     /// A fresh, empty location (a SQLite path, or a new database on the test server) that
     /// several stores can open, as instances of one worker kind would.
     func makeLocation() throws -> StoreLocation {

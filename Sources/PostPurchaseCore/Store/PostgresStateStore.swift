@@ -8,11 +8,12 @@ import Synchronization
 ///
 /// Each worker kind gets its own schema (`echo-worker` → `echo_worker`), created and migrated on
 /// open. Semantics match ``SQLiteStateStore``; what SQLite gets from serialising every writer,
-/// this store gets from the database: the offset fence is a conditional update, idempotency ids
-/// and entities are written with unique constraints and version checks (an entity changed by
-/// another instance since this transaction read it fails the transaction with a transient
-/// ``ConcurrentUpdate``, and the pipeline retries the batch), and a timer is claimed with
-/// `FOR UPDATE SKIP LOCKED`, so exactly one instance fires it.
+/// this store gets from the database: write transactions are `SERIALIZABLE`, the offset fence is
+/// a conditional update, idempotency ids and entities are written with unique constraints and
+/// version checks (an entity changed by another instance since this transaction read it fails
+/// the transaction with a transient ``ConcurrentUpdate`` or serialization failure, and the
+/// pipeline retries the batch), and a timer is claimed with `FOR UPDATE SKIP LOCKED`, so exactly
+/// one instance fires it.
 ///
 /// Calls block: the pipeline calls the store from its own thread (see ``PipelineService``), never
 /// from Swift's cooperative pool, and the store API is synchronous like SQLite's. Each query is
@@ -38,8 +39,21 @@ public final class PostgresStateStore: StateStore {
         public var description: String { "\(what) was changed by another instance meanwhile; retrying" }
     }
 
+    /// `workerName` has kept no state in the database: thrown instead of creating an empty
+    /// schema when the store is opened with `createIfMissing: false`.
+    public struct Missing: Error, CustomStringConvertible {
+        /// The schema looked for.
+        public var schema: String
+        /// The database, without its password.
+        public var url: PostgresDatabaseURL
+        public var description: String { "no schema \(schema) in \(url)" }
+    }
+
     /// Connects to `url`, creates the schema of `workerName` and migrates it.
-    public init(url: PostgresDatabaseURL, workerName: String, connectTimeout: Duration = .seconds(10),
+    ///
+    /// - Parameter createIfMissing: false for readers (the CLI): when the schema of `workerName`
+    ///   does not exist, throw ``Missing`` and create nothing.
+    public init(url: PostgresDatabaseURL, workerName: String, connectTimeout: Duration = .seconds(10), createIfMissing: Bool = true,
                 logger: Logger = Logger(label: "postgres-store", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         self.url = url
         self.schema = Self.schemaName(workerName)
@@ -55,7 +69,7 @@ public final class PostgresStateStore: StateStore {
         configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
             + connectTimeout.components.attoseconds / 1_000_000_000)
         self.configuration = configuration
-        try migrate()
+        try migrate(createIfMissing: createIfMissing)
     }
 
     /// Parses `url` (see ``PostgresDatabaseURL``) and opens the store of `workerName`.
@@ -78,7 +92,13 @@ public final class PostgresStateStore: StateStore {
 
     public func write<T>(_ body: (any StateTransaction) throws -> T) throws -> T {
         try withConnection { connection in
-            try Self.wait(connection.query("BEGIN", logger: logger))
+            // Serializable, as SQLite's one-writer-at-a-time is: a decision one instance takes from
+            // what it did not find (no tracking-number index yet, so the carrier update is parked)
+            // must not commit beside another instance's decision from the opposite view (no parked
+            // update yet, so the index is written). Row versions alone cannot see that write skew;
+            // PostgreSQL fails one of the two with a serialization failure (40001), which is
+            // transient: the pipeline retries the batch with fresh reads.
+            try Self.wait(connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE", logger: logger))
             let transaction = PostgresTransaction(connection: connection, logger: logger)
             let result = try body(transaction)
             try transaction.flush()
@@ -252,12 +272,18 @@ public final class PostgresStateStore: StateStore {
         ]),
     ]
 
-    private func migrate() throws {
+    private func migrate(createIfMissing: Bool) throws {
         try withConnection { connection in
             func run(_ sql: String) throws -> PostgresQueryResult {
                 try Self.wait(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
             }
             _ = try run("BEGIN")
+            if !createIfMissing {
+                let found = try Self.wait(connection.query("""
+                    SELECT count(*) FROM information_schema.tables WHERE table_schema = \(schema) AND table_name = 'schema_migrations'
+                    """, logger: logger))
+                guard try found.first?.decode(Int.self) == 1 else { throw Missing(schema: schema, url: url) }
+            }
             // One lock per schema: concurrent CREATE SCHEMA IF NOT EXISTS can still collide.
             _ = try run("SELECT pg_advisory_xact_lock(hashtext('postpurchase-migrate:\(schema)'))")
             _ = try run("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
