@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Property-based tests of the money and ledger invariants (returns, loyalty).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The PostgreSQL state backend (multi-host deployments).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -56,6 +58,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // Domain module of the tracking worker: carrier formats, mapping tables, shipment state machine.
@@ -172,7 +175,7 @@ let package = Package(
         // Pending follow-ups through the real store: insert rate, firing lag, peak RSS (run in release).
         .executableTarget(
             name: "FollowupBenchmark",
-            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting"],
+            dependencies: ["Followup", "PostPurchaseCore", "PostPurchaseTesting", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/FollowupBenchmark"
         ),
         .testTarget(

@@ -498,6 +498,91 @@ for what, found in covered.items():
     check(f"k8s: every worker has a {what}", set(workers) <= found, f"missing {sorted(set(workers) - found)}")
 
 
+# --- Kubernetes: the PostgreSQL overlay ------------------------------------------------------
+
+OVERLAY = DEPLOY / "kubernetes-postgres"
+
+
+def json_patch(document, operations):
+    """Applies RFC 6902 add/remove/replace operations (what the overlay uses) to a copy."""
+    import copy
+    document = copy.deepcopy(document)
+    for operation in operations:
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in operation["path"].split("/")[1:]]
+        parent = document
+        for part in parts[:-1]:
+            parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+        last = parts[-1]
+        if operation["op"] == "remove":
+            del parent[int(last) if isinstance(parent, list) else last]
+        elif isinstance(parent, list):
+            if last == "-":
+                parent.append(operation["value"])
+            else:
+                parent.insert(int(last), operation["value"]) if operation["op"] == "add" else parent.__setitem__(int(last), operation["value"])
+        else:
+            parent[last] = operation["value"]
+    return document
+
+
+overlay = (documents.get(OVERLAY / "kustomization.yaml") or [{}])[0]
+check("k8s postgres overlay: builds on the base manifests (resources: ../kubernetes)", "../kubernetes" in (overlay.get("resources") or []))
+# `kubectl kustomize` fails with "cycle detected" when an overlay lies inside the base it loads.
+check("k8s postgres overlay: lies outside the base directory (kustomize refuses an overlay within its base)",
+      K8S not in OVERLAY.resolve().parents, rel(OVERLAY))
+overlay_resources = [OVERLAY / r for r in overlay.get("resources") or [] if r != "../kubernetes"]
+check("k8s postgres overlay: every resource file exists", all(p.is_file() for p in overlay_resources),
+      f"{[rel(p) for p in overlay_resources if not p.is_file()]}")
+overlay_secrets = {d["metadata"]["name"]: d for p in overlay_resources for d in documents.get(p, []) if d.get("kind") == "Secret"}
+patched = {}
+for entry in overlay.get("patches") or []:
+    target = entry.get("target") or {}
+    operations = (documents.get(OVERLAY / entry.get("path", "")) or [None])[0]
+    ok = isinstance(operations, list) and all(o.get("op") in ("add", "remove", "replace") and "path" in o for o in operations)
+    check(f"k8s postgres overlay: patch {entry.get('path')} is a JSON patch for {target.get('kind')}", ok)
+    selector = dict(part.split("=", 1) for part in (target.get("labelSelector") or "").split(",") if "=" in part)
+    for name, manifest in list(workloads.items()) + list(scaled_objects.items()):
+        if manifest.get("kind") != target.get("kind") or not matches(selector, dig(manifest, "metadata", "labels")):
+            continue
+        try:
+            patched[(manifest["kind"], name)] = json_patch(patched.get((manifest["kind"], name), manifest), operations or [])
+        except (KeyError, IndexError, ValueError, TypeError) as error:
+            check(f"k8s postgres overlay: {entry.get('path')} applies to {manifest['kind']}/{name}", False, repr(error))
+for name in sorted(workloads):
+    label = f"k8s postgres overlay: {workloads[name]['kind']}/{name}"
+    manifest = patched.get((workloads[name]["kind"], name))
+    if not check(f"{label}: is patched", manifest is not None):
+        continue
+    spec = manifest.get("spec", {})
+    pod = dig(spec, "template", "spec", default={})
+    container = (pod.get("containers") or [{}])[0]
+    env = {e["name"]: e for e in container.get("env", []) or []}
+    reference = dig(env, "POSTPURCHASE_DATABASE_URL", "valueFrom", "secretKeyRef", default={})
+    secret = overlay_secrets.get(reference.get("name"), {})
+    url = str(dig(secret, "stringData", reference.get("key"), default=""))
+    check(f"{label}: POSTPURCHASE_DATABASE_URL from the overlay's Secret (never a literal value)",
+          "value" not in env.get("POSTPURCHASE_DATABASE_URL", {}) and bool(url), f"{reference}")
+    check(f"{label}: the example URL is postgres://user:password@host:port/database",
+          re.fullmatch(r"postgres(ql)?://[^:@/]+:[^@/]+@[^:/]+(:\d+)?/[^/?]+(\?sslmode=(disable|prefer|require))?", url) is not None, url)
+    volumes = {v.get("name"): v for v in pod.get("volumes", []) or []}
+    mounts = {m.get("mountPath"): m.get("name") for m in container.get("volumeMounts", []) or []}
+    data_volume = volumes.get(mounts.get(dig(env, "POSTPURCHASE_DATA_DIR", "value", default=DATA_DIR)), {})
+    check(f"{label}: no volume per pod (no volumeClaimTemplates; data dir is an emptyDir)",
+          not spec.get("volumeClaimTemplates") and "emptyDir" in data_volume
+          and not any("persistentVolumeClaim" in v for v in volumes.values()), f"{data_volume}")
+for name in sorted(scaled_objects):
+    manifest = patched.get(("ScaledObject", name))
+    annotations = dig(manifest or {}, "metadata", "annotations", default={}) or {}
+    check(f"k8s postgres overlay: ScaledObject/{name} may scale (not paused)",
+          manifest is not None and "autoscaling.keda.sh/paused-replicas" not in annotations, f"{annotations}")
+check("compose: workers take POSTPURCHASE_DATABASE_URL from the caller's environment (empty: SQLite)",
+      all(environment(s).get("POSTPURCHASE_DATABASE_URL") == "${POSTPURCHASE_DATABASE_URL:-}" for _, s in worker_services.values()))
+postgres_service = services.get("postgres", {})
+check("compose: the optional postgres service runs only with --profile postgres",
+      str(postgres_service.get("image", "")).startswith("postgres:") and postgres_service.get("profiles") == ["postgres"],
+      f"{postgres_service.get('image')} {postgres_service.get('profiles')}")
+
+
 # --- README ---------------------------------------------------------------------------------
 
 readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian/Ubuntu machine (as root, or with sudo):
-# librdkafka (headers and mock cluster), SQLite headers, kcat, and Python's jsonschema for the
-# contract schema check and PyYAML for the deployment manifest check. Safe to run again: it installs only what is missing.
+# librdkafka (headers and mock cluster), SQLite headers, kcat, PostgreSQL's server (the tests of the
+# PostgreSQL state backend start a throw-away server from its binaries), and Python's jsonschema
+# for the contract schema check and PyYAML for the deployment manifest check. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(librdkafka-dev libsqlite3-dev kcat pkg-config)
+packages=(librdkafka-dev libsqlite3-dev kcat pkg-config postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,12 +1,15 @@
 import Foundation
 import Followup
+import Logging
 import PostPurchaseCore
+import PostPurchaseTesting
 
-/// Pending follow-ups at scale through the real SQLite store: how fast they are scheduled, how
-/// late the due ones fire among millions that are not due, and the process's peak memory. Not a
-/// test: run it in release mode and read the figures.
+/// Pending follow-ups at scale through the real store (SQLite, or PostgreSQL with `--postgres` or
+/// `--database-url URL`): how fast they are scheduled, how late the due ones fire among millions
+/// that are not due, and the process's peak memory. Not a test: run it in release mode and read
+/// the figures.
 ///
-///     swift run -c release followup-benchmark [pending=1000000] [due=20000] [window-seconds=20]
+///     swift run -c release followup-benchmark [pending=1000000] [due=20000] [window-seconds=20] [--postgres | --database-url URL]
 ///
 /// Each pending follow-up is what the planner writes for one: its ``Followup`` entity (JSON) and
 /// its durable timer, committed in batches as the runtime commits a poll's batch; every fifth
@@ -26,11 +29,15 @@ enum FollowupBenchmark {
         let batch = 10_000
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("followup-benchmark-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try SQLiteStateStore(dataDirectory: directory, workerName: WorkerRole.followup.name)
+        var configuration = PostPurchaseConfiguration()
+        configuration.store.dataDir = directory
+        let backend = try BenchmarkStore(configuration: &configuration)
+        defer { backend.stop() }
+        let store = try StateStoreFactory.open(configuration, workerName: WorkerRole.followup.name, logger: Logger(label: "followup-benchmark"))
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let planner = try FollowupPlanner(composer: try NotificationComposer(directory: templates, required: FollowupMessages.templates))
-        print("followup-benchmark: \(pending) pending follow-ups (\(dueCount) falling due within \(Int(window)) s), \(partitions) partitions, batches of \(batch), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("followup-benchmark: \(pending) pending follow-ups (\(dueCount) falling due within \(Int(window)) s), \(partitions) partitions, batches of \(batch), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(backend.backend)")
 
         // 1. Schedule. The due sample's times are set relative to when scheduling ends (below),
         // so it is written last, after the bulk.
@@ -106,8 +113,12 @@ enum FollowupBenchmark {
         print(String(format: "  fired %d of %d due (%d messages), %d still pending", lags.count, dueCount, messages, remaining))
         print(String(format: "  firing lag after due time: p50 %.3f s, p99 %.3f s, max %.3f s (target p99 < 1 s)",
                      percentile(lags, 0.50), percentile(lags, 0.99), lags.last ?? .nan))
-        let size = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
-        print(String(format: "  peak RSS %.0f MB (target < 300 MB at 10M); store file %.0f MB", rss().peak, Double(size) / 1_048_576))
+        if let sqlite = store as? SQLiteStateStore {
+            let size = (try? FileManager.default.attributesOfItem(atPath: sqlite.path)[.size] as? Int) ?? 0
+            print(String(format: "  peak RSS %.0f MB (target < 300 MB at 10M); store file %.0f MB", rss().peak, Double(size) / 1_048_576))
+        } else {
+            print(String(format: "  peak RSS %.0f MB (target < 300 MB at 10M); state in PostgreSQL", rss().peak))
+        }
     }
 
     static func makeFollowup(_ index: Int, kind: FollowupKind, dueAt: Date) -> Followup {

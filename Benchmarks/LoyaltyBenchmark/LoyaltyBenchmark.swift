@@ -4,11 +4,12 @@ import Loyalty
 import PostPurchaseCore
 import PostPurchaseTesting
 
-/// Ledger events per second through one loyalty-worker pipeline with durable (SQLite) state. Not a
-/// test: run it in release mode and read the figures.
+/// Ledger events per second through one loyalty-worker pipeline with durable state (SQLite, or
+/// PostgreSQL with `--postgres` or `--database-url URL`). Not a test: run it in release mode and
+/// read the figures.
 ///
 ///     swift build -c release --product loyalty-benchmark
-///     .build/release/loyalty-benchmark [events=50000] [orders-per-customer=4]
+///     .build/release/loyalty-benchmark [events=50000] [orders-per-customer=4] [--postgres | --database-url URL]
 @main
 enum LoyaltyBenchmark {
     static func main() async throws {
@@ -26,6 +27,9 @@ enum LoyaltyBenchmark {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         var configuration = fixture.configuration(dataDirectory: data, groupId: "benchmark-loyalty")
         configuration.runtime.batchSize = 5_000
+        let store = try BenchmarkStore(configuration: &configuration)
+        defer { store.stop() }
+        print("  state: \(store.backend)")
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let worker = try LoyaltyWorker(composer: try NotificationComposer(directory: templates, required: LoyaltyMessages.templates))
@@ -72,8 +76,9 @@ enum LoyaltyBenchmark {
         let updates = try fixture.endOffsets(topic: "loyalty-updates").values.reduce(0, +)
         let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
         let total = onOrders.count + onShipments.count
-        print(String(format: "  loyalty-worker, SQLite:  %8.0f events/s (%d events in %.2f s, to the last committed offset)", Double(total) / seconds, total, seconds))
-        print(String(format: "  ledger entries:          %8.0f entries/s (%d loyalty-updates, %d notifications)", Double(updates) / seconds, updates, messages))
+        print("  loyalty-worker, \(store.backend):".padding(toLength: 27, withPad: " ", startingAt: 0)
+              + String(format: "%8.0f events/s (%d events in %.2f s, to the last committed offset)", Double(total) / seconds, total, seconds))
+        print(String(format: "  ledger entries:            %8.0f entries/s (%d loyalty-updates, %d notifications)", Double(updates) / seconds, updates, messages))
         try? FileManager.default.removeItem(atPath: data)
     }
 

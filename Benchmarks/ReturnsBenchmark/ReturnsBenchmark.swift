@@ -3,12 +3,13 @@ import PostPurchaseCore
 import PostPurchaseTesting
 import Returns
 
-/// Return requests per second through one returns-worker pipeline with durable (SQLite) state,
-/// then the rest of each return's journey (label, scans, delivery back, inspection → refund). Not a
-/// test: run it in release mode and read the figures.
+/// Return requests per second through one returns-worker pipeline with durable state (SQLite, or
+/// PostgreSQL with `--postgres` or `--database-url URL`), then the rest of each return's journey
+/// (label, scans, delivery back, inspection → refund). Not a test: run it in release mode and
+/// read the figures.
 ///
 ///     swift build -c release --product returns-benchmark
-///     .build/release/returns-benchmark [requests=20000]
+///     .build/release/returns-benchmark [requests=20000] [--postgres | --database-url URL]
 @main
 enum ReturnsBenchmark {
     static func main() async throws {
@@ -21,6 +22,9 @@ enum ReturnsBenchmark {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         var configuration = fixture.configuration(dataDirectory: data, groupId: group)
         configuration.runtime.batchSize = 5_000
+        let store = try BenchmarkStore(configuration: &configuration)
+        defer { store.stop() }
+        print("  state: \(store.backend)")
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let worker = ReturnsWorker(composer: try NotificationComposer(directory: templates, required: ReturnMessages.templates))
@@ -83,9 +87,11 @@ enum ReturnsBenchmark {
         let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
 
         let journeyEvents = labels.count + parcels.count
-        print(String(format: "  return requests, SQLite:   %8.0f requests/s (%.2f s, to the last committed offset)", Double(requests) / requestSeconds, requestSeconds))
-        print(String(format: "  journey events, SQLite:    %8.0f events/s (%.2f s for %d label, scan, delivery and inspection events)",
-                     Double(journeyEvents) / journeySeconds, journeySeconds, journeyEvents))
+        print("  return requests, \(store.backend):".padding(toLength: 31, withPad: " ", startingAt: 0)
+              + String(format: "%8.0f requests/s (%.2f s, to the last committed offset)", Double(requests) / requestSeconds, requestSeconds))
+        print("  journey events, \(store.backend):".padding(toLength: 31, withPad: " ", startingAt: 0)
+              + String(format: "%8.0f events/s (%.2f s for %d label, scan, delivery and inspection events)",
+                       Double(journeyEvents) / journeySeconds, journeySeconds, journeyEvents))
         print("  outputs: \(approvals) return-updates after the requests, \(updates) in all, \(messages) notifications")
         // Every return: approved + label requested, then received + refund requested; messages: approval, label link, received.
         if approvals != 2 * requests || updates != 4 * requests || messages != 3 * requests {

@@ -6,7 +6,7 @@ import PostPurchaseTesting
 import Synchronization
 
 /// `postpurchase-bench`: measures the runtime end to end on this machine, against an in-process
-/// dev broker, with durable SQLite state: events/s through a real worker (decode, dedupe, state
+/// dev broker, with durable SQLite (default) or PostgreSQL state: events/s through a real worker (decode, dedupe, state
 /// read and write, outbox, acks, commits), end-to-end latency, the raw librdkafka consume rate
 /// and the CloudEvents decode rate, all in one run.
 @main
@@ -24,11 +24,17 @@ struct RuntimeBenchmark: AsyncParsableCommand {
     @Option(help: "Partitions of the input and output topics.")
     var partitions: Int32 = 6
 
-    @Option(help: "Records per batch (one SQLite transaction each).")
+    @Option(help: "Records per batch (one store transaction each).")
     var batchSize = 1_000
 
     @Option(help: "Distinct keys (entities) the events update.")
     var keys = 10_000
+
+    @Option(help: "Keep the worker's state in this PostgreSQL database (postgres://user:password@host:port/db) instead of SQLite.")
+    var databaseUrl: String?
+
+    @Flag(help: "Keep the worker's state in a throw-away PostgreSQL server started on loopback (Debian's postgresql package, durable settings).")
+    var postgres = false
 
     func run() async throws {
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -42,6 +48,16 @@ struct RuntimeBenchmark: AsyncParsableCommand {
         configuration.runtime.batchSize = batchSize
         configuration.runtime.pollIntervalMs = 20
         configuration.store.dataDir = data
+        var server: PostgresTestServer?
+        if postgres {
+            server = try PostgresTestServer.start(durable: true)
+            configuration.store.databaseUrl = try server!.createDatabase("bench")
+        } else if let databaseUrl {
+            configuration.store.databaseUrl = databaseUrl
+        }
+        defer { server?.stop() }
+        let backend = configuration.store.databaseUrl == nil ? "SQLite" : "PostgreSQL"
+        print("state: \(StateStoreFactory.location(configuration, workerName: "echo-worker"))")
         print("dev broker \(broker.bootstrapServers); \(events) events, \(partitions) partitions, batch \(batchSize), \(keys) keys, rate \(rate == 0 ? "max" : "\(rate)/s")")
 
         let decodeRate = try Self.measureDecode(count: 200_000)
@@ -88,7 +104,8 @@ struct RuntimeBenchmark: AsyncParsableCommand {
         try await worker.stop()
         let latencies = collector.latencies.sorted()
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-        print(String(format: "worker throughput: %d events in %.2fs = %.0f events/s (durable SQLite state, outbox, acks, commits)", events, elapsed, Double(events) / elapsed))
+        print(String(format: "worker throughput: %d events in %.2fs = %.0f events/s", events, elapsed, Double(events) / elapsed)
+              + " (durable \(backend) state, outbox, acks, commits)")
         print(String(format: "end-to-end latency (publish → output consumed): p50 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(0.5) * 1000, percentile(0.99) * 1000, (latencies.last ?? 0) * 1000))
         print("outputs: \(collector.count) (duplicates: \(collector.duplicates))")
 

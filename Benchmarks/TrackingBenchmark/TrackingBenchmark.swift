@@ -4,11 +4,11 @@ import PostPurchaseCore
 import PostPurchaseTesting
 import Tracking
 
-/// Carrier events per second through one tracking-worker pipeline with durable (SQLite) state,
-/// next to librdkafka's raw consume rate of the same records in the same run. Not a test: run it
-/// in release mode and read the figures.
+/// Carrier events per second through one tracking-worker pipeline with durable state (SQLite, or
+/// PostgreSQL with `--postgres` or `--database-url URL`), next to librdkafka's raw consume rate of
+/// the same records in the same run. Not a test: run it in release mode and read the figures.
 ///
-///     swift run -c release tracking-benchmark [events] [events-per-parcel]
+///     swift run -c release tracking-benchmark [events] [events-per-parcel] [--postgres | --database-url URL]
 ///     swift run -c release tracking-benchmark latency [events-per-second] [seconds]   (see ``LatencyRun``)
 @main
 enum TrackingBenchmark {
@@ -29,6 +29,9 @@ enum TrackingBenchmark {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         var configuration = fixture.configuration(dataDirectory: data, groupId: "benchmark-tracking")
         configuration.runtime.batchSize = 5_000
+        let store = try BenchmarkStore(configuration: &configuration)
+        defer { store.stop() }
+        print("  state: \(store.backend)")
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let worker = TrackingWorker(composer: try NotificationComposer(directory: templates, required: TrackingMessages.templates))
@@ -68,7 +71,7 @@ enum TrackingBenchmark {
         let rawSeconds = seconds(ContinuousClock.now - rawStarted)
         consumer.close()
 
-        // 4. The tracking worker: decode, correlate, decide, one SQLite transaction per batch, outbox, publish.
+        // 4. The tracking worker: decode, correlate, decide, one store transaction per batch, outbox, publish.
         let running = try RunningWorker(worker, configuration: configuration)
         try await running.waitUntilReady()
         let workerStarted = ContinuousClock.now
@@ -79,7 +82,8 @@ enum TrackingBenchmark {
         let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
 
         print(String(format: "  librdkafka raw consume:      %9.0f events/s (%.2f s)", Double(events) / rawSeconds, rawSeconds))
-        print(String(format: "  tracking-worker, SQLite:     %9.0f events/s (%.2f s, to the last committed offset)", Double(events) / workerSeconds, workerSeconds))
+        print("  tracking-worker, \(store.backend):".padding(toLength: 30, withPad: " ", startingAt: 0)
+              + String(format: "%9.0f events/s (%.2f s, to the last committed offset)", Double(events) / workerSeconds, workerSeconds))
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
         try? FileManager.default.removeItem(atPath: data)
     }

@@ -21,8 +21,12 @@ public final class DemoCluster {
         public var workDirectory: URL
         public var templatesDirectory: String?
         public var configFile: String?
-        /// Extra environment for every worker.
+        /// Extra environment for every worker (`POSTPURCHASE_LOG_LEVEL` here replaces the default, `warning`).
         public var environment: [String: String] = [:]
+        /// Gives every instance its own data directory (`hosts/<worker>-<instance>` in the work
+        /// directory), as if each ran on its own host; state is then shared only through
+        /// `POSTPURCHASE_DATABASE_URL`. Default: false (instances of a kind share one SQLite file).
+        public var dataDirectoryPerInstance = false
 
         public init(executables: URL, workDirectory: URL) {
             self.executables = executables
@@ -63,7 +67,8 @@ public final class DemoCluster {
     public var running: [String] { processes.filter { $0.value.isRunning }.map(\.key).sorted() }
 
     /// Starts instance `instance` of `role` in the role's group. Instances of one kind share one
-    /// SQLite file unless `dataDirectory` names another (as on another host). A static member
+    /// SQLite file unless `dataDirectory` names another (as on another host) or the options ask
+    /// for ``Options/dataDirectoryPerInstance``. A static member
     /// (`group.instance.id`) restarted after a crash takes its partitions back at once; a dynamic
     /// one that dies gives them up after the session timeout.
     @discardableResult
@@ -74,11 +79,12 @@ public final class DemoCluster {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw DemoError("\(executable.path) is missing: build the package first (swift build)")
         }
-        var environment = options.environment.merging([
+        let host = options.dataDirectoryPerInstance ? options.workDirectory.appendingPathComponent("hosts/\(role.name)-\(instance)") : nil
+        if let host { try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true) }
+        var environment = ["POSTPURCHASE_LOG_LEVEL": "warning"].merging(options.environment) { $1 }.merging([
             "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrapServers,
-            "POSTPURCHASE_DATA_DIR": (dataDirectory ?? options.workDirectory).path,
+            "POSTPURCHASE_DATA_DIR": (dataDirectory ?? host ?? options.workDirectory).path,
             "POSTPURCHASE_HTTP_PORT": "0",
-            "POSTPURCHASE_LOG_LEVEL": "warning",
             "POSTPURCHASE_CLOCK_SPEED": String(options.speed),
             "POSTPURCHASE_CLOCK_EPOCH": String(realStart.timeIntervalSince1970),
             "POSTPURCHASE_CLOCK_ORIGIN": RFC3339.format(epoch),

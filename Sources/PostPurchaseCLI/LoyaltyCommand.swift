@@ -10,8 +10,9 @@ struct LoyaltyCommand: ParsableCommand {
         commandName: "loyalty",
         abstract: "Print a customer's loyalty balance, tier, expiring points and ledger (from the loyalty worker's state).",
         discussion: """
-            Reads <data dir>/loyalty-worker.sqlite without changing it (the worker may keep running). The data directory is
-            --data, else POSTPURCHASE_DATA_DIR, else store.dataDir of --config.
+            Reads the loyalty worker's store without changing it (the worker may keep running): the PostgreSQL database of
+            POSTPURCHASE_DATABASE_URL (or store.databaseUrl of --config) when set, else <data dir>/loyalty-worker.sqlite, the
+            data directory being --data, else POSTPURCHASE_DATA_DIR, else store.dataDir of --config.
             """)
 
     @Argument(help: "The customer id.")
@@ -20,24 +21,24 @@ struct LoyaltyCommand: ParsableCommand {
     @Option(help: "The loyalty worker's data directory.")
     var data: String?
 
-    @Option(help: "Configuration file (YAML): store.dataDir and the loyalty: rules (for the tier).")
+    @Option(help: "Configuration file (YAML): the store settings and the loyalty: rules (for the tier).")
     var config: String?
 
     @Flag(help: "Print the account as JSON instead of text.")
     var json = false
 
     func run() throws {
-        let configuration = try ConfigurationLoader.load(file: config)
+        var configuration = try ConfigurationLoader.load(file: config)
         let policy = try configuration.workerSettings(.loyalty, defaults: LoyaltyPolicy())
-        let directory = data ?? configuration.store.dataDir
-        let path = (directory as NSString).appendingPathComponent("\(WorkerRole.loyalty.name).sqlite")
-        // Opening a missing file would create an empty store: refuse instead.
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no loyalty worker state at \(path) (set --data or POSTPURCHASE_DATA_DIR)")
+        if let data { configuration.store.dataDir = data }
+        let worker = WorkerRole.loyalty.name
+        let location = StateStoreFactory.location(configuration, workerName: worker)
+        // Opening a missing store would create an empty one: refuse instead.
+        guard let store = try StateStoreFactory.openExisting(configuration, workerName: worker, logger: cliLogger()) else {
+            throw ValidationError("no loyalty worker state in \(location) (set --data, POSTPURCHASE_DATA_DIR or POSTPURCHASE_DATABASE_URL)")
         }
-        let store = try SQLiteStateStore(path: path)
         let stored = try store.read { try $0.entity(namespace: LoyaltyAccount.namespace, key: customerId) }
-        guard let stored else { throw ValidationError("customer '\(customerId)' has no loyalty ledger in \(path)") }
+        guard let stored else { throw ValidationError("customer '\(customerId)' has no loyalty ledger in \(location)") }
         if json {
             print(String(decoding: stored, as: UTF8.self))
             return

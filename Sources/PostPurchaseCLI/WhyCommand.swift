@@ -9,7 +9,10 @@ struct WhyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "why",
         abstract: "Show what the follow-up worker planned for an order, what it sent and why.",
-        discussion: "Reads <data-dir>/followup-worker.sqlite (POSTPURCHASE_DATA_DIR or store.dataDir) read-only; the worker may keep running.")
+        discussion: """
+            Reads the follow-up worker's store without changing it (the worker may keep running): the PostgreSQL database of \
+            POSTPURCHASE_DATABASE_URL (or store.databaseUrl) when set, else <data-dir>/followup-worker.sqlite.
+            """)
 
     @Argument(help: "The order id.")
     var orderId: String
@@ -21,13 +24,16 @@ struct WhyCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let directory = try dataDir ?? ConfigurationLoader.load(file: config).store.dataDir
-        let path = (directory as NSString).appendingPathComponent("\(WorkerRole.followup.name).sqlite")
-        // Opening a missing file would create an empty store; say where we looked instead.
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no follow-up worker state at \(path) (set --data-dir or POSTPURCHASE_DATA_DIR)")
+        var configuration = try ConfigurationLoader.load(file: config)
+        if let dataDir { configuration.store.dataDir = dataDir }
+        let worker = WorkerRole.followup.name
+        // Opening a missing store would create an empty one; say where we looked instead.
+        guard let store = try StateStoreFactory.openExisting(configuration, workerName: worker, logger: cliLogger()) else {
+            throw ValidationError("""
+                no follow-up worker state in \(StateStoreFactory.location(configuration, workerName: worker)) \
+                (set --data-dir, POSTPURCHASE_DATA_DIR or POSTPURCHASE_DATABASE_URL)
+                """)
         }
-        let store = try SQLiteStateStore(path: path)
         print(FollowupTimeline.render(orderId: orderId, try FollowupTimeline.followups(of: orderId, in: store)), terminator: "")
     }
 }

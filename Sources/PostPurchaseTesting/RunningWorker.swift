@@ -8,12 +8,13 @@ public final class RunningWorker: Sendable {
     /// The worker's health as `/health/ready` would report it.
     public let health: WorkerHealth
 
-    /// Starts `worker` with a store in `configuration.store.dataDir`.
+    /// Starts `worker` with the store the configuration names: PostgreSQL when
+    /// `store.databaseUrl` is set, else SQLite in `configuration.store.dataDir`.
     public init<W: Worker>(
         _ worker: W, configuration: PostPurchaseConfiguration, clock: any WorkerClock = SystemClock(),
         logger: Logger = Logger(label: "test-worker", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
-        let store = try SQLiteStateStore(dataDirectory: configuration.store.dataDir, workerName: worker.name)
+        let store = try StateStoreFactory.open(configuration, workerName: worker.name, logger: logger)
         let health = WorkerHealth()
         self.health = health
         let service = PipelineService(worker: worker, configuration: configuration, store: store, clock: clock, health: health, logger: logger)

@@ -5,7 +5,7 @@ import Testing
 
 /// The real `followup-worker` executable against the dev broker, with time running 14 400 times
 /// faster (a day in 6 s): contract events in, timed follow-ups out, each exactly once across a
-/// SIGTERM and a restart with follow-ups still pending.
+/// SIGTERM and a restart with follow-ups still pending; once with SQLite, once with PostgreSQL.
 @Suite("followup-worker as a real process", .serialized)
 struct FollowupWorkerProcessTests {
     let fixture: DevBrokerFixture
@@ -30,8 +30,8 @@ struct FollowupWorkerProcessTests {
         return path
     }
 
-    func followupWorker(config: String) throws -> ChildProcess {
-        try workerProcess(.followup, fixture: fixture, data: data, group: "g-followup", arguments: ["--config", config],
+    func followupWorker(config: String, databaseURL: String?) throws -> ChildProcess {
+        try workerProcess(.followup, fixture: fixture, data: data, group: "g-followup", databaseURL: databaseURL, arguments: ["--config", config],
                           environment: ["POSTPURCHASE_CLOCK_SPEED": "\(Self.speed)"])
     }
 
@@ -39,13 +39,15 @@ struct FollowupWorkerProcessTests {
         try fixture.records(on: "notifications").map { try CloudEventCodec.decode($0).decodeData(NotificationRequested.self) }
     }
 
-    @Test func followupsFireOnTimeAndExactlyOnceAcrossARestart() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func followupsFireOnTimeAndExactlyOnceAcrossARestart(backend: StoreBackend) async throws {
         let config = try configFile()
+        let databaseURL = try backend.makeDatabaseURL()
         let launched = Date()
         // The worker's clock starts at its launch and runs `speed` times faster; events carry
         // times on that clock (within the launch delay), as upstream services would.
         func scaledNow() -> Date { launched.addingTimeInterval(Date().timeIntervalSince(launched) * Self.speed) }
-        var worker = try followupWorker(config: config)
+        var worker = try followupWorker(config: config, databaseURL: databaseURL)
 
         let paid = OrderPaid(
             orderId: "ORD-IT-1",
@@ -87,7 +89,7 @@ struct FollowupWorkerProcessTests {
             NotificationTemplate.orderPreparing, .followupSetupHelp, .followupDelightCheck, .followupReviewRequest,
         ].prefix(beforeRestart.count)))
 
-        worker = try followupWorker(config: config)
+        worker = try followupWorker(config: config, databaseURL: databaseURL)
         _ = try await fixture.waitForRecords(on: "notifications", count: 5, timeout: .seconds(120))
         // Anything fired twice would show up now.
         try await Task.sleep(for: .seconds(3))
@@ -116,11 +118,15 @@ struct FollowupWorkerProcessTests {
         #expect(letters.first?.headers.text("dlq-worker") == "followup-worker")
 
         // `postpurchase why` reads the stopped worker's state.
-        let why = try await runToCompletion("postpurchase", ["why", "ORD-IT-1", "--data-dir", data])
+        let why = try await runToCompletion(
+            "postpurchase", ["why", "ORD-IT-1", "--data-dir", data], environment: StoreBackend.environment(databaseURL: databaseURL))
         #expect(why.status == 0, "\(why.output)")
         #expect(why.output.hasPrefix("Order ORD-IT-1: 5 follow-ups for customer CUS-IT-1"), "\(why.output)")
         #expect(why.output.components(separatedBy: " — SENT").count == 6, "\(why.output)")
-        let missing = try await runToCompletion("postpurchase", ["why", "ORD-IT-1", "--data-dir", temporaryDirectory("pp-none")])
+        // An empty data directory or database: nothing is created, the CLI says where it looked.
+        let missing = try await runToCompletion(
+            "postpurchase", ["why", "ORD-IT-1", "--data-dir", temporaryDirectory("pp-none")],
+            environment: StoreBackend.environment(databaseURL: try backend.makeDatabaseURL()))
         #expect(missing.status != 0 && missing.output.contains("no follow-up worker state"), "\(missing.output)")
     }
 }

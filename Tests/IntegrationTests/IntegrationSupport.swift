@@ -50,15 +50,17 @@ func requests(_ range: Range<Int>, keys: Int = 7, prefix: String = "r", time: Da
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// One of the four worker executables against the test's dev broker and data directory, on any
-/// free HTTP port, with the repository's templates; `environment` adds to or overrides that.
+/// free HTTP port, with the repository's templates; its state in `databaseURL` (PostgreSQL) or,
+/// when nil, in the data directory's SQLite file (see ``StoreBackend``). `environment` adds to
+/// or overrides that.
 func workerProcess(
-    _ role: WorkerRole, fixture: DevBrokerFixture, data: String, group: String, arguments: [String] = [],
-    environment: [String: String] = [:]
+    _ role: WorkerRole, fixture: DevBrokerFixture, data: String, group: String, databaseURL: String? = nil,
+    arguments: [String] = [], environment: [String: String] = [:]
 ) throws -> ChildProcess {
     try ChildProcess(role.name, arguments: arguments, environment: [
         "KAFKA_BOOTSTRAP_SERVERS": fixture.bootstrapServers, "POSTPURCHASE_DATA_DIR": data,
         "POSTPURCHASE_GROUP_ID": group, "POSTPURCHASE_HTTP_PORT": "0", "POSTPURCHASE_LOG_LEVEL": "warning",
         "KAFKA_PROP_TOPIC_METADATA_REFRESH_INTERVAL_MS": "1000",
         "POSTPURCHASE_TEMPLATES_DIR": repositoryRoot.appendingPathComponent("Config/templates").path,
-    ].merging(environment) { $1 })
+    ].merging(StoreBackend.environment(databaseURL: databaseURL)) { $1 }.merging(environment) { $1 })
 }

@@ -5,7 +5,8 @@ import Testing
 
 /// The real `loyalty-worker` executable against the dev broker: contract events from three topics
 /// in, ledger entries and customer messages out, each exactly once across a restart and
-/// redeliveries with new event ids; then `postpurchase loyalty` prints the ledger.
+/// redeliveries with new event ids; then `postpurchase loyalty` prints the ledger. Once with
+/// SQLite, once with PostgreSQL.
 @Suite("loyalty-worker as a real process", .serialized)
 struct LoyaltyWorkerProcessTests {
     let fixture: DevBrokerFixture
@@ -22,8 +23,8 @@ struct LoyaltyWorkerProcessTests {
         return path
     }
 
-    func loyaltyWorker(group: String) throws -> ChildProcess {
-        try workerProcess(.loyalty, fixture: fixture, data: data, group: group, arguments: ["--config", try configFile()])
+    func loyaltyWorker(group: String, databaseURL: String?) throws -> ChildProcess {
+        try workerProcess(.loyalty, fixture: fixture, data: data, group: group, databaseURL: databaseURL, arguments: ["--config", try configFile()])
     }
 
     func event(_ type: String, key: String, id: String, _ data: any Encodable & Sendable) -> OutgoingEvent {
@@ -40,8 +41,10 @@ struct LoyaltyWorkerProcessTests {
         }
     }
 
-    @Test func theLedgerIsBookedAndAnnouncedExactlyOnce() async throws {
-        var worker = try loyaltyWorker(group: "g-loyalty")
+    @Test(arguments: StoreBackend.allCases)
+    func theLedgerIsBookedAndAnnouncedExactlyOnce(backend: StoreBackend) async throws {
+        let databaseURL = try backend.makeDatabaseURL()
+        var worker = try loyaltyWorker(group: "g-loyalty", databaseURL: databaseURL)
         let order = "ORD-LY-1", customer = "CUS-LY-1"
         let paid = OrderPaid(
             orderId: order,
@@ -76,7 +79,7 @@ struct LoyaltyWorkerProcessTests {
         // A restart, then every input published again with new ids: nothing more is booked or sent.
         worker.signal(SIGTERM)
         #expect(try await worker.waitForExit() == 0, "log:\n\(worker.output)")
-        worker = try loyaltyWorker(group: "g-loyalty")
+        worker = try loyaltyWorker(group: "g-loyalty", databaseURL: databaseURL)
         try fixture.publish([
             event(EventType.orderPaid, key: order, id: "paid-again", paid),
             event(EventType.reviewSubmitted, key: order, id: "review-again", review),
@@ -119,12 +122,13 @@ struct LoyaltyWorkerProcessTests {
         #expect(letters.first?.headers.text("dlq-worker") == "loyalty-worker")
 
         // The CLI reads the same store.
-        let statement = try await runToCompletion("postpurchase", ["loyalty", customer, "--data", data, "--config", try configFile()])
+        let cli = StoreBackend.environment(databaseURL: databaseURL)
+        let statement = try await runToCompletion("postpurchase", ["loyalty", customer, "--data", data, "--config", try configFile()], environment: cli)
         #expect(statement.status == 0, "\(statement.output)")
         #expect(statement.output.contains("available 280  pending 0  debt 0"), "\(statement.output)")
         #expect(statement.output.contains("refund_reversal:\(order):refund:RF-1/available"))
         #expect(statement.output.contains("ledger (6 entries):"))
-        let unknown = try await runToCompletion("postpurchase", ["loyalty", "CUS-NOBODY", "--data", data])
+        let unknown = try await runToCompletion("postpurchase", ["loyalty", "CUS-NOBODY", "--data", data], environment: cli)
         #expect(unknown.status != 0 && unknown.output.contains("has no loyalty ledger"))
     }
 

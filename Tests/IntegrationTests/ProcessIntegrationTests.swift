@@ -55,8 +55,8 @@ final class ChildProcess: @unchecked Sendable {
 }
 
 /// Runs an executable to completion and returns its status and output.
-func runToCompletion(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    let child = try ChildProcess(executable, arguments: arguments)
+func runToCompletion(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+    let child = try ChildProcess(executable, arguments: arguments, environment: environment)
     let status = try await child.waitForExit()
     return (status, child.output)
 }

@@ -6,6 +6,7 @@ import Testing
 /// The real `returns-worker` executable against the dev broker: a return from request to refund
 /// (orders and shipment-updates in, return-updates and customer messages out), each output exactly
 /// once across duplicates and a restart; bad input and a return of an unknown order dead-lettered.
+/// Once with SQLite, once with PostgreSQL.
 @Suite("returns-worker as a real process", .serialized)
 struct ReturnsWorkerProcessTests {
     let fixture: DevBrokerFixture
@@ -22,8 +23,8 @@ struct ReturnsWorkerProcessTests {
         return path
     }
 
-    func returnsWorker(group: String) throws -> ChildProcess {
-        try workerProcess(.returns, fixture: fixture, data: data, group: group, arguments: ["--config", try configFile()])
+    func returnsWorker(group: String, databaseURL: String?) throws -> ChildProcess {
+        try workerProcess(.returns, fixture: fixture, data: data, group: group, databaseURL: databaseURL, arguments: ["--config", try configFile()])
     }
 
     func event(_ type: String, key: String = "ORD-IT-R", id: String, time: String, topic: TopicName = .orders, _ data: any Encodable & Sendable) -> OutgoingEvent {
@@ -51,8 +52,10 @@ struct ReturnsWorkerProcessTests {
         }
     }
 
-    @Test func aReturnGoesFromRequestToRefundExactlyOnce() async throws {
-        var worker = try returnsWorker(group: "g-returns")
+    @Test(arguments: StoreBackend.allCases)
+    func aReturnGoesFromRequestToRefundExactlyOnce(backend: StoreBackend) async throws {
+        let databaseURL = try backend.makeDatabaseURL()
+        var worker = try returnsWorker(group: "g-returns", databaseURL: databaseURL)
         let paid = OrderPaid(
             orderId: "ORD-IT-R",
             customer: .init(id: "CUS-IT-R", email: "noura@example.com", name: "نورة", locale: "ar-SA", timeZone: "Asia/Riyadh", marketingConsent: false),
@@ -105,7 +108,7 @@ struct ReturnsWorkerProcessTests {
         // A restart (same group, same store) with more duplicates publishes nothing twice.
         worker.signal(SIGTERM)
         #expect(try await worker.waitForExit() == 0, "log:\n\(worker.output)")
-        worker = try returnsWorker(group: "g-returns")
+        worker = try returnsWorker(group: "g-returns", databaseURL: databaseURL)
         try fixture.publish([
             event(EventType.returnInspected, id: "inspected-2", time: "2025-03-14T11:00:00Z", ReturnInspected(
                 orderId: "ORD-IT-R", returnId: "RET-IT-1", items: [.init(sku: "LAMP", quantity: 1, condition: .missing)])),

@@ -5,6 +5,7 @@ import Testing
 
 /// The real `tracking-worker` executable against the dev broker: raw carrier webhooks and contract
 /// events in, shipment updates and customer messages out, each exactly once across a restart.
+/// Once with SQLite, once with PostgreSQL.
 @Suite("tracking-worker as a real process", .serialized)
 struct TrackingWorkerProcessTests {
     let fixture: DevBrokerFixture
@@ -15,9 +16,9 @@ struct TrackingWorkerProcessTests {
         fixture = try DevBrokerFixture(partitions: 3)
     }
 
-    func trackingWorker(group: String) throws -> ChildProcess {
+    func trackingWorker(group: String, databaseURL: String?) throws -> ChildProcess {
         // 9 s instead of 24 h, so the unknown-tracking-number dead letter is seen in the test.
-        try workerProcess(.tracking, fixture: fixture, data: data, group: group, environment: ["POSTPURCHASE_TRACKING_UNMATCHED_HOURS": "0.0025"])
+        try workerProcess(.tracking, fixture: fixture, data: data, group: group, databaseURL: databaseURL, environment: ["POSTPURCHASE_TRACKING_UNMATCHED_HOURS": "0.0025"])
     }
 
     /// A provider fixture with its tracking number replaced.
@@ -36,9 +37,11 @@ struct TrackingWorkerProcessTests {
         OutgoingEvent(topic: .orders, key: key, id: id, type: type, source: "tests", time: RFC3339.parse(time)!, data: data)
     }
 
-    @Test func carrierWebhooksBecomeShipmentUpdatesAndMessagesExactlyOnce() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func carrierWebhooksBecomeShipmentUpdatesAndMessagesExactlyOnce(backend: StoreBackend) async throws {
+        let databaseURL = try backend.makeDatabaseURL()
         let number = "9400100000000000000001"
-        var worker = try trackingWorker(group: "g-tracking")
+        var worker = try trackingWorker(group: "g-tracking", databaseURL: databaseURL)
         let paid = OrderPaid(
             orderId: "ORD-IT-1",
             customer: .init(id: "CUS-IT-1", phone: "+966500000001", name: "نورة", locale: "ar-SA", timeZone: "Asia/Riyadh", marketingConsent: false),
@@ -71,7 +74,7 @@ struct TrackingWorkerProcessTests {
         // A restart (same group, same store) replays nothing and publishes nothing twice.
         worker.signal(SIGTERM)
         #expect(try await worker.waitForExit() == 0, "log:\n\(worker.output)")
-        worker = try trackingWorker(group: "g-tracking")
+        worker = try trackingWorker(group: "g-tracking", databaseURL: databaseURL)
         try fixture.publish([("carrier-events", number, delivered, [])])
         // Wait until the restarted worker has consumed (and committed) everything on carrier-events.
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))

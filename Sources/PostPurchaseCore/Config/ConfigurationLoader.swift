@@ -104,9 +104,15 @@ public enum ConfigurationLoader {
         if let store = map["store"] {
             let r = Reader(path: "store")
             let m = try r.mapping(store)
-            try r.only(m, ["dataDir", "busyTimeoutMs"])
+            try r.only(m, ["dataDir", "busyTimeoutMs", "databaseUrl"])
             try r.string(m, "dataDir") { configuration.store.dataDir = $0 }
             try r.int(m, "busyTimeoutMs") { configuration.store.busyTimeoutMs = $0 }
+            var databaseUrl: String?
+            try r.string(m, "databaseUrl", secret: true) { databaseUrl = $0 }
+            if let databaseUrl {
+                configuration.store.databaseUrl = databaseUrl.isEmpty ? nil : databaseUrl
+                if !databaseUrl.isEmpty { _ = try PostgresDatabaseURL(databaseUrl, key: "store.databaseUrl") }
+            }
         }
         if let http = map["http"] {
             let r = Reader(path: "http")
@@ -143,6 +149,11 @@ public enum ConfigurationLoader {
         if let value = environment["POSTPURCHASE_GROUP_INSTANCE_ID"] { configuration.kafka.groupInstanceId = value }
         if let value = environment["POSTPURCHASE_TOPIC_PREFIX"] { configuration.topics.prefix = value }
         if let value = environment["POSTPURCHASE_DATA_DIR"] { configuration.store.dataDir = value }
+        if let value = environment["POSTPURCHASE_DATABASE_URL"] {
+            // Set but empty means SQLite, so a deployment can unset it from the environment.
+            configuration.store.databaseUrl = value.isEmpty ? nil : value
+            if !value.isEmpty { _ = try PostgresDatabaseURL(value, key: "POSTPURCHASE_DATABASE_URL") }
+        }
         if let value = try int("POSTPURCHASE_HTTP_PORT") { configuration.http.port = value }
         if let value = environment["POSTPURCHASE_LOG_LEVEL"] { configuration.logging.level = value }
         if let value = environment["POSTPURCHASE_LOG_FORMAT"] { configuration.logging.format = value }
@@ -230,6 +241,7 @@ public enum ConfigurationLoader {
         }
         guard !c.store.dataDir.isEmpty else { throw ConfigurationError(key: "store.dataDir", reason: "must not be empty") }
         try range("store.busyTimeoutMs", c.store.busyTimeoutMs, 0...600_000)
+        if let url = c.store.databaseUrl { _ = try PostgresDatabaseURL(url, key: "store.databaseUrl") }
         if let port = c.http.port { try range("http.port", port, 0...65_535) }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(c.logging.level) else {

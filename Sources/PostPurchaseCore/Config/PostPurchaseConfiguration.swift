@@ -80,6 +80,10 @@ public struct PostPurchaseConfiguration: Sendable, Equatable {
         public var dataDir = "./data"
         /// Default: 5000 ms; how long a write waits for another process's transaction.
         public var busyTimeoutMs = 5_000
+        /// `postgres://user:password@host:port/database[?sslmode=disable|prefer|require]`: state in
+        /// PostgreSQL, shared by instances on many hosts, instead of SQLite files in ``dataDir``.
+        /// Default: unset (SQLite). A secret: never logged, never echoed in errors.
+        public var databaseUrl: String?
     }
 
     /// The health and metrics endpoint.

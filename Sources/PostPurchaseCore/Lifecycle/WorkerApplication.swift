@@ -34,16 +34,14 @@ public enum WorkerApplication {
         let logger = Logger(label: worker.name)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let store = try SQLiteStateStore(
-            path: (configuration.store.dataDir as NSString).appendingPathComponent("\(worker.name).sqlite"),
-            busyTimeout: .milliseconds(configuration.store.busyTimeoutMs))
+        let store = try StateStoreFactory.open(configuration, workerName: worker.name, logger: logger)
         let clock = clock ?? configuration.runtime.clock()
         let health = WorkerHealth()
         health.update { $0.storeOpen = store.isHealthy() }
         logger.info("starting", metadata: [
             "kafka.bootstrap": "\(configuration.kafka.bootstrapServers)",
             "kafka.group": "\(configuration.kafka.groupId ?? "postpurchase-\(worker.name)")",
-            "store.path": "\(configuration.store.dataDir)/\(worker.name).sqlite",
+            "store": "\(StateStoreFactory.location(configuration, workerName: worker.name))",
             "clock.speed": "\(configuration.runtime.clockSpeed)",
             "clock.now": "\(RFC3339.format(clock.now()))",
         ])

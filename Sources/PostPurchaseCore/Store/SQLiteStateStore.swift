@@ -166,10 +166,11 @@ struct SQLiteTransaction: StateTransaction {
     }
 
     func entities(namespace: String, keyPrefix: String, limit: Int) throws -> [(key: String, value: Data)] {
-        // Range scan on the primary key: prefix <= key < prefix + U+FFFF.
+        // Range scan on the primary key: prefix <= key < prefix + U+10FFFF (the highest code
+        // point; U+FFFF would miss keys that continue with an emoji or another astral character).
         let rows = try Row.fetchAll(
             db.cachedStatement(sql: "SELECT key, value FROM entities WHERE namespace = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?"),
-            arguments: [namespace, keyPrefix, keyPrefix + "\u{FFFF}", limit])
+            arguments: [namespace, keyPrefix, keyPrefix + "\u{10FFFF}", limit])
         return rows.map { (key: $0["key"], value: $0["value"]) }
     }
 

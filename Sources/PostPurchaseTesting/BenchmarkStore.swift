@@ -1,0 +1,35 @@
+import Foundation
+import PostPurchaseCore
+
+/// The state backend a worker benchmark measures, chosen on its command line: SQLite in the
+/// benchmark's data directory by default, `--postgres` for a throw-away PostgreSQL server on
+/// loopback (durable settings, like a production server), or `--database-url URL` for a server
+/// of one's own.
+public struct BenchmarkStore {
+    /// `SQLite` or `PostgreSQL`, for the printed figures.
+    public let backend: String
+    /// Kept for the run: stopping it removes the database.
+    private let server: PostgresTestServer?
+
+    /// Reads `--postgres` or `--database-url URL` from `arguments` and points `configuration` at
+    /// that database (unchanged, SQLite, without either).
+    public init(arguments: [String] = CommandLine.arguments, configuration: inout PostPurchaseConfiguration) throws {
+        if arguments.contains("--postgres") {
+            let server = try PostgresTestServer.start(durable: true)
+            configuration.store.databaseUrl = try server.createDatabase("bench")
+            self.server = server
+        } else if let flag = arguments.firstIndex(of: "--database-url") {
+            guard arguments.indices.contains(flag + 1) else { throw PostgresTestServer.Failure(description: "--database-url needs a postgres:// URL") }
+            configuration.store.databaseUrl = arguments[flag + 1]
+            server = nil
+        } else {
+            server = nil
+        }
+        backend = configuration.store.databaseUrl == nil ? "SQLite" : "PostgreSQL"
+    }
+
+    /// Stops the throw-away server, if this run started one.
+    public func stop() {
+        server?.stop()
+    }
+}

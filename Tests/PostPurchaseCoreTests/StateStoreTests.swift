@@ -1,0 +1,215 @@
+import Foundation
+import Synchronization
+import PostPurchaseCore
+import PostPurchaseTesting
+import Testing
+
+extension StoreBackend {
+    /// A fresh, empty location (a SQLite path, or a new database on the test server) that
+    /// several stores can open, as instances of one worker kind would.
+    func makeLocation() throws -> StoreLocation {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pp-store-\(UUID().uuidString)").path
+            return StoreLocation(backend: self, address: directory + "/test.sqlite")
+        case .postgres:
+            return StoreLocation(backend: self, address: try PostgresTestServer.shared().createDatabase())
+        }
+    }
+}
+
+/// Where a test's stores live.
+struct StoreLocation {
+    var backend: StoreBackend
+    var address: String
+
+    /// Opens (and migrates) a store there, for the worker kind `workerName`.
+    func open(workerName: String = "test-worker") throws -> any StateStore {
+        switch backend {
+        case .sqlite: return try SQLiteStateStore(path: address)
+        case .postgres: return try PostgresStateStore(url: address, workerName: workerName)
+        }
+    }
+}
+
+@Suite("State store (SQLite and PostgreSQL)")
+struct StateStoreTests {
+    let source = TopicPartition(topic: "orders", partition: 2)
+
+    /// Instances of one worker kind started together open (and migrate) a new store at once.
+    @Test(arguments: StoreBackend.allCases)
+    func storesOpeningANewStoreTogetherAllMigrateIt(backend: StoreBackend) throws {
+        let location = try backend.makeLocation()
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { _ in
+            do {
+                let store = try location.open()
+                try store.write { try $0.putEntity(namespace: "n", key: UUID().uuidString, value: Data("x".utf8)) }
+            } catch {
+                errors.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(errors.withLock { $0 }.isEmpty)
+        #expect(try location.open().read { try $0.entities(namespace: "n", keyPrefix: "", limit: 100) }.count == 6)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func idempotencyRecordsAndPruning(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        let old = Date(timeIntervalSince1970: 1_000)
+        try store.write { transaction throws in
+            #expect(try !transaction.isProcessed("e1"))
+            try transaction.markProcessed("e1", at: old)
+            try transaction.markProcessed("e1", at: old)
+            #expect(try transaction.isProcessed("e1"), "a mark is visible within its transaction")
+            try transaction.markProcessed("e2", at: Date(timeIntervalSince1970: 5_000))
+        }
+        #expect(try store.read { try $0.isProcessed("e1") })
+        #expect(try store.write { try $0.pruneProcessed(before: Date(timeIntervalSince1970: 2_000)) } == 1)
+        #expect(try store.read { try !$0.isProcessed("e1") && $0.isProcessed("e2") })
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func entitiesAndPrefixScans(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        try store.write { transaction throws in
+            try transaction.putEntity(namespace: "shipment", key: "o-1/s-1", value: Data("a".utf8))
+            try transaction.putEntity(namespace: "shipment", key: "o-1/s-2", value: Data("b".utf8))
+            try transaction.putEntity(namespace: "shipment", key: "o-10/s-1", value: Data("c".utf8))
+            try transaction.putEntity(namespace: "other", key: "o-1/s-1", value: Data("d".utf8))
+            try transaction.putEntity(namespace: "shipment", key: "o-1/s-2", value: Data("B".utf8))
+            #expect(try transaction.entity(namespace: "shipment", key: "o-1/s-2") == Data("B".utf8), "reads see this transaction's writes")
+        }
+        let found = try store.read { try $0.entities(namespace: "shipment", keyPrefix: "o-1/", limit: 10) }
+        #expect(found.map(\.key) == ["o-1/s-1", "o-1/s-2"])
+        #expect(found.map { String(decoding: $0.value, as: UTF8.self) } == ["a", "B"])
+        #expect(try store.read { try $0.entities(namespace: "shipment", keyPrefix: "o-1", limit: 2) }.map(\.key) == ["o-1/s-1", "o-1/s-2"])
+        try store.write { try $0.deleteEntity(namespace: "shipment", key: "o-1/s-1") }
+        #expect(try store.read { try $0.entity(namespace: "shipment", key: "o-1/s-1") } == nil)
+        try store.write { transaction throws in
+            // Written, deleted and written again in one transaction: the last change wins.
+            try transaction.putEntity(namespace: "shipment", key: "o-2", value: Data("x".utf8))
+            try transaction.deleteEntity(namespace: "shipment", key: "o-2")
+            #expect(try transaction.entity(namespace: "shipment", key: "o-2") == nil)
+            try transaction.putEntity(namespace: "shipment", key: "o-2", value: Data("y".utf8))
+        }
+        #expect(try store.read { try $0.entity(namespace: "shipment", key: "o-2") } == Data("y".utf8))
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func identifiersFromInputKeepEveryCharacter(backend: StoreBackend) throws {
+        // Ids and keys come from events: non-ASCII and astral characters must round-trip, and a
+        // prefix scan must find keys whose next character lies beyond U+FFFF.
+        let store = try backend.makeLocation().open()
+        let keys = ["order 1", "طلب-٤٢", "o-1/📦", "o-1/\u{FFFF}x"]
+        try store.write { transaction throws in
+            for (index, key) in keys.enumerated() {
+                try transaction.putEntity(namespace: "n", key: key, value: Data([UInt8(index), 0, 255]))
+                try transaction.markProcessed(key, at: Date())
+            }
+            try transaction.scheduleTimer(DurableTimer(id: keys[0], dueAt: Date(timeIntervalSince1970: 10), kind: "k", payload: Data([0]), owner: source))
+        }
+        try store.read { transaction throws in
+            for (index, key) in keys.enumerated() {
+                #expect(try transaction.entity(namespace: "n", key: key) == Data([UInt8(index), 0, 255]))
+                #expect(try transaction.isProcessed(key))
+            }
+            #expect(try transaction.entities(namespace: "n", keyPrefix: "o-1/", limit: 10).map(\.key).sorted() == ["o-1/\u{FFFF}x", "o-1/📦"].sorted())
+            #expect(try transaction.timer(id: keys[0])?.payload == Data([0]))
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func offsetFenceRejectsAStaleWriter(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        #expect(try store.write { try $0.advanceOffset(source, expected: nil, next: 10) })
+        #expect(try store.write { try !$0.advanceOffset(source, expected: nil, next: 12) })
+        #expect(try store.write { try $0.advanceOffset(source, expected: 10, next: 20) })
+        #expect(try store.write { try !$0.advanceOffset(source, expected: 10, next: 30) })
+        #expect(try store.read { try $0.storedOffsets(for: [source]) } == [source: 20])
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func timersAreClaimedOnceAndReplacedById(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        let due = Date(timeIntervalSince1970: 1_000)
+        let other = TopicPartition(topic: "orders", partition: 3)
+        try store.write { transaction throws in
+            try transaction.scheduleTimer(DurableTimer(id: "t1", dueAt: due, kind: "k", payload: Data([1]), owner: source))
+            try transaction.scheduleTimer(DurableTimer(id: "t2", dueAt: due.addingTimeInterval(50), kind: "k", payload: Data(), owner: source))
+            try transaction.scheduleTimer(DurableTimer(id: "t3", dueAt: due, kind: "k", payload: Data(), owner: other))
+            // Rescheduling t2 earlier replaces it.
+            try transaction.scheduleTimer(DurableTimer(id: "t2", dueAt: due.addingTimeInterval(10), kind: "k", payload: Data(), owner: source))
+        }
+        #expect(try store.read { try $0.nextTimerDue(owners: [source]) } == due)
+        #expect(try store.read { try $0.nextTimerDue(owners: [TopicPartition(topic: "orders", partition: 9)]) } == nil)
+        let firstDue = try store.read { try $0.dueTimers(at: due.addingTimeInterval(20), owners: [source], limit: 10) }
+        #expect(firstDue.map(\.id) == ["t1", "t2"])
+        #expect(firstDue.first?.payload == Data([1]))
+        #expect(firstDue.first?.owner == source)
+        #expect(try store.write { try $0.claimTimer(id: "t1", dueAt: due) })
+        #expect(try store.write { try !$0.claimTimer(id: "t1", dueAt: due) })
+        // A timer moved after it was read is not claimed at its old time.
+        #expect(try store.write { try !$0.claimTimer(id: "t2", dueAt: due.addingTimeInterval(50)) })
+        #expect(try store.read { try $0.timerCount() } == 2)
+        try store.write { try $0.cancelTimer(id: "t3") }
+        #expect(try store.read { try $0.timer(id: "t3") } == nil)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func outboxKeepsOrderHeadersAndMarks(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        let headers = [KafkaHeader(name: "a", text: "1"), KafkaHeader(name: "null", value: nil), KafkaHeader(name: "bin", value: [0, 255, 10])]
+        let records = (0..<3).map { (index: Int) -> OutboxRecord in
+            let key: [UInt8]? = index == 1 ? nil : Array("k\(index)".utf8)
+            let value: Data? = index == 2 ? nil : Data("v\(index)".utf8)
+            return OutboxRecord(source: source, outputId: "out-\(index)", topic: "notifications", partition: Int32(index),
+                                key: key, value: value, headers: headers)
+        }
+        let stored = try store.write { try $0.appendOutbox(records) }
+        #expect(stored.map(\.sequence) == stored.map(\.sequence).sorted())
+        #expect(Set(stored.map(\.sequence)).count == 3)
+        #expect(stored.map(\.outputId) == ["out-0", "out-1", "out-2"])
+        let pending = try store.read { try $0.pendingOutbox(sources: [source]) }
+        #expect(pending == stored)
+        #expect(pending[1].key == nil)
+        #expect(pending[2].value == nil, "a null value (dead-lettered tombstone) stays null")
+        #expect(pending[2].headers == headers)
+        try store.write { transaction throws in
+            try transaction.deleteOutbox(sequences: [stored[0].sequence])
+            try transaction.setOutboxMark(source: source, output: TopicPartition(topic: "notifications", partition: 0), offset: 41)
+            try transaction.setOutboxMark(source: source, output: TopicPartition(topic: "notifications", partition: 0), offset: 40)
+        }
+        #expect(try store.read { try $0.outboxCount() } == 2)
+        #expect(try store.read { try $0.outboxMark(source: source, output: TopicPartition(topic: "notifications", partition: 0)) } == 41)
+        #expect(try store.read { try $0.outboxMark(source: source, output: TopicPartition(topic: "notifications", partition: 1)) } == nil)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func aFailedTransactionLeavesNothing(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { transaction throws in
+                try transaction.markProcessed("e1", at: Date())
+                try transaction.putEntity(namespace: "n", key: "k", value: Data([1]))
+                _ = try transaction.advanceOffset(source, expected: nil, next: 5)
+                throw Boom()
+            }
+        }
+        #expect(try store.read { try !$0.isProcessed("e1") && $0.storedOffsets(for: [source]).isEmpty })
+        #expect(try store.read { try $0.entity(namespace: "n", key: "k") } == nil)
+        // The store is still usable after the rollback.
+        #expect(try store.write { try $0.advanceOffset(source, expected: nil, next: 5) })
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func twoStoresShareOneLocation(backend: StoreBackend) throws {
+        let location = try backend.makeLocation()
+        let first = try location.open()
+        let second = try location.open()
+        try first.write { try $0.markProcessed("shared", at: Date()) }
+        #expect(try second.read { try $0.isProcessed("shared") })
+        #expect(first.isHealthy() && second.isHealthy())
+    }
+}
