@@ -76,9 +76,9 @@ enum LoyaltyBenchmark {
         let updates = try fixture.endOffsets(topic: "loyalty-updates").values.reduce(0, +)
         let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
         let total = onOrders.count + onShipments.count
-        print("  loyalty-worker, \(store.backend):".padding(toLength: 27, withPad: " ", startingAt: 0)
+        print("  loyalty-worker, \(store.backend):".padding(toLength: 31, withPad: " ", startingAt: 0)
               + String(format: "%8.0f events/s (%d events in %.2f s, to the last committed offset)", Double(total) / seconds, total, seconds))
-        print(String(format: "  ledger entries:            %8.0f entries/s (%d loyalty-updates, %d notifications)", Double(updates) / seconds, updates, messages))
+        print(String(format: "  ledger entries:                %8.0f entries/s (%d loyalty-updates, %d notifications)", Double(updates) / seconds, updates, messages))
         try? FileManager.default.removeItem(atPath: data)
     }
 
