@@ -91,7 +91,7 @@ struct EndToEndTests {
             "shipment.delivered outbound",
             "shipment.delivered outbound",
         ],
-        // promise missed: a delay apology and 100 service-recovery points
+        // promise missed: the delay announced and 100 service-recovery points
         "ORD-00003": [
             "message followup.delight_check",
             "message followup.review_request",
@@ -99,7 +99,6 @@ struct EndToEndTests {
             "message loyalty.goodwill_granted",
             "message loyalty.points_earned",
             "message order.preparing",
-            "message shipment.delayed",
             "message shipment.delivered",
             "message shipment.in_transit",
             "message shipment.out_for_delivery",
@@ -395,6 +394,8 @@ struct EndToEndTests {
                 let template = data["template"]?.stringValue ?? "?"
                 // Timing-dependent for an order cancelled soon after payment (see ``ids(_:)``).
                 if journey.cancelledBeforeShipping && template == "order.preparing" { return nil }
+                // Timing-dependent too: the apology for a missed promise (counted in ``expectJourneys(_:sourceLocation:)``).
+                if template == "shipment.delayed" && output.id.hasSuffix(":promise_missed") { return nil }
                 return "message \(template)"
             case EventType.loyaltyPointsChanged: return "points \(data["reason"]?.stringValue ?? "?") \(number(data["delta"]))"
             case EventType.loyaltyTierChanged: return "tier \(data["tier"]?.stringValue ?? "?")"
