@@ -26,9 +26,7 @@ enum LatencyRun {
         defer { try? FileManager.default.removeItem(atPath: data) }
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         var configuration = fixture.configuration(dataDirectory: data, groupId: "benchmark-tracking")
-        for (name, value) in ProcessInfo.processInfo.environment where name.hasPrefix("KAFKA_PROP_") {
-            configuration.kafka.properties[name.dropFirst("KAFKA_PROP_".count).lowercased().replacingOccurrences(of: "_", with: ".")] = value
-        }
+        configuration.kafka.properties.merge(try ConfigurationLoader.kafkaProperties(from: ProcessInfo.processInfo.environment)) { $1 }
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let worker = TrackingWorker(composer: try NotificationComposer(directory: templates, required: TrackingMessages.templates))
@@ -102,8 +100,7 @@ enum LatencyRun {
             if publishingEndedAt == nil, done.wait(timeout: .now()) == .success {
                 publishingEndedAt = now
                 done.signal()
-                let messagesDue = received.count
-                lagWhenPublishingEnded = expected - messagesDue
+                lagWhenPublishingEnded = expected - received.count
             }
             if now - lastReport > 2_000_000_000 {
                 print("  \(received.count) of \(expected) messages received")
@@ -115,12 +112,11 @@ enum LatencyRun {
         try await running.stop()
         consumer.close()
 
-        var latencies = received.map { Double($0.at &- times.nanoseconds[$0.index]) / 1e6 }.sorted()
+        let latencies = received.map { Double($0.at &- times.nanoseconds[$0.index]) / 1e6 }.sorted()
         guard !latencies.isEmpty else { print("  no messages received"); return }
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print(String(format: "  carrier update → customer message: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d messages (target p99 < 50 ms)",
                      percentile(0.5), percentile(0.99), latencies.last!, latencies.count))
         print("  messages still to come when publishing ended: \(lagWhenPublishingEnded) (0 at the end of a run the worker kept up with)")
-        latencies.removeAll()
     }
 }

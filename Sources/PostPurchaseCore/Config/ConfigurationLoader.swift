@@ -175,12 +175,19 @@ public enum ConfigurationLoader {
             }
             configuration.runtime.clockOrigin = origin
         }
-        // KAFKA_PROP_SOCKET_KEEPALIVE_ENABLE=true sets librdkafka's socket.keepalive.enable.
+        configuration.kafka.properties.merge(try kafkaProperties(from: environment)) { $1 }
+    }
+
+    /// The librdkafka properties set by `KAFKA_PROP_*` variables:
+    /// `KAFKA_PROP_SOCKET_KEEPALIVE_ENABLE=true` sets `socket.keepalive.enable`.
+    public static func kafkaProperties(from environment: [String: String]) throws -> [String: String] {
+        var properties: [String: String] = [:]
         for (name, value) in environment where name.hasPrefix("KAFKA_PROP_") {
             let property = name.dropFirst("KAFKA_PROP_".count).lowercased().replacingOccurrences(of: "_", with: ".")
             guard !property.isEmpty else { throw ConfigurationError(key: name, reason: "names no librdkafka property") }
-            configuration.kafka.properties[property] = value
+            properties[property] = value
         }
+        return properties
     }
 
     /// Checks every value; the error names the first bad key.

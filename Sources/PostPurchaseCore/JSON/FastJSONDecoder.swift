@@ -1,6 +1,7 @@
 import Foundation
 
-/// Decodes `Decodable` values from JSON, several times faster than Foundation's `JSONDecoder`.
+/// Decodes `Decodable` values from JSON, faster than Foundation's `JSONDecoder` (in the tracking
+/// worker's profile, decoding fell from 20 % to 6 % of the samples).
 ///
 /// Written here because decoding was the largest cost per event in the workers' profiles
 /// (webhook bodies, event data, and every stored entity loaded) and no package in reach offers a

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Encodes `Encodable` values to compact JSON, several times faster than Foundation's `JSONEncoder`.
+/// Encodes `Encodable` values to compact JSON, faster than Foundation's `JSONEncoder` (in the tracking
+/// worker's profile, encoding fell from 19 % to 11 % of the samples).
 ///
 /// Written here for the same reason as ``FastJSONDecoder``: after decoding, encoding (entities
 /// saved, events emitted) was the largest cost per event, and nothing in reach does it faster.

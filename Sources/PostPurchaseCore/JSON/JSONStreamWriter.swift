@@ -26,7 +26,7 @@ final class JSONStreamWriter {
         bytes.reserveCapacity(512)
     }
 
-    /// Closes what is still open; throws when some call went out of order.
+    /// Closes what is still open (out-of-order use is reported through ``failed``).
     func finish() {
         while !frames.isEmpty { closeTop() }
     }

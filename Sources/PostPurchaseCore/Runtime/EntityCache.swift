@@ -23,8 +23,6 @@ final class EntityCache {
         self.capacity = capacity
     }
 
-    var count: Int { entries.count }
-
     /// The value decoded earlier from exactly `bytes`, if any.
     func value<T: StoredEntity>(_ type: T.Type, _ key: WorkerContext.EntityKey, bytes: Data) -> T? {
         guard let entry = entries[key], entry.bytes == bytes else { return nil }
