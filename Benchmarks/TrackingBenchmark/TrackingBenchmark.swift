@@ -75,8 +75,10 @@ enum TrackingBenchmark {
         let running = try RunningWorker(worker, configuration: configuration)
         try await running.waitUntilReady()
         let workerStarted = ContinuousClock.now
+        let cpuStarted = ProcessCPUTime.seconds()
         try await waitUntilConsumed(fixture, topic: "carrier-events")
         let workerSeconds = seconds(ContinuousClock.now - workerStarted)
+        let workerCPU = ProcessCPUTime.seconds() - cpuStarted
         try await running.stop()
         let updates = try fixture.endOffsets(topic: "shipment-updates").values.reduce(0, +)
         let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
@@ -84,6 +86,8 @@ enum TrackingBenchmark {
         print(String(format: "  librdkafka raw consume:      %9.0f events/s (%.2f s)", Double(events) / rawSeconds, rawSeconds))
         print("  tracking-worker, \(store.backend):".padding(toLength: 30, withPad: " ", startingAt: 0)
               + String(format: "%9.0f events/s (%.2f s, to the last committed offset)", Double(events) / workerSeconds, workerSeconds))
+        print(String(format: "  CPU per carrier event:        %9.1f µs (whole process: worker, librdkafka and the dev broker)",
+                     workerCPU / Double(events) * 1e6))
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
         try? FileManager.default.removeItem(atPath: data)
     }

@@ -40,6 +40,9 @@ public struct CarrierUpdateAudit: StoredEntity, Equatable {
     /// webhook overwrites its own entry.
     public static func key(shipmentKey: String, update: CarrierUpdate, position: String) -> String {
         let millis = Int64((update.occurredAt.timeIntervalSince1970 * 1000).rounded())
-        return "\(shipmentKey)|\(String(format: "%015lld", millis))|\(update.sourceId ?? position)"
+        // Zero-padded to 15 digits so keys sort by time (String(format:) cost more than the rest of the key).
+        let digits = String(millis)
+        let padded = millis >= 0 && digits.count < 15 ? String(repeating: "0", count: 15 - digits.count) + digits : digits
+        return "\(shipmentKey)|\(padded)|\(update.sourceId ?? position)"
     }
 }

@@ -48,6 +48,22 @@ struct RuntimeIntegrationTests {
         #expect(records.count == 20)
     }
 
+    /// The pipeline keeps decoded entities between batches; one that another instance on the same
+    /// file changed meanwhile must be read again, not served from memory.
+    @Test func anEntityAnotherInstanceChangedIsReadAfresh() async throws {
+        let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-external"))
+        try fixture.publish([EchoWorker.request(.init(requestId: "x1"), key: "shared")], topic: "echo-in")
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 1)
+        // A second process of this worker, on the same file, moves the counter on.
+        let other = try SQLiteStateStore(dataDirectory: data, workerName: "echo-worker")
+        try other.write { try $0.putEntity(namespace: "echo.counter", key: "shared", value: Data(#"{"count":41}"#.utf8)) }
+        try fixture.publish([EchoWorker.request(.init(requestId: "x2"), key: "shared")], topic: "echo-in")
+        let records = try await fixture.waitForRecords(on: "echo-out", count: 2)
+        try await worker.stop()
+        let counts = Dictionary(uniqueKeysWithValues: try echoOutputs(records).filter { $0.type == "echo.reply" }.map { ($0.reply.requestId, $0.reply.count) })
+        #expect(counts == ["x1": 1, "x2": 42])
+    }
+
     @Test func malformedMessagesReachDeadLettersWithReasonsAndTheNextIsProcessed() async throws {
         let good = EchoWorker.request(.init(requestId: "good"), key: "k-bad")
         let rejected = EchoWorker.request(.init(requestId: "rej", reject: true), key: "k-bad")

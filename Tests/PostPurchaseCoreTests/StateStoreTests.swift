@@ -212,4 +212,21 @@ struct StateStoreTests {
         #expect(try second.read { try $0.isProcessed("shared") })
         #expect(first.isHealthy() && second.isHealthy())
     }
+
+    /// The pipeline reuses decoded entities without reading them only while its writes follow
+    /// each other with nobody else's commit in between.
+    @Test(arguments: StoreBackend.allCases)
+    func aWriteContinuesTheLastOnlyWhenNobodyElseCommitted(backend: StoreBackend) throws {
+        let location = try backend.makeLocation()
+        let first = try location.open()
+        let second = try location.open()
+        #expect(try !first.write { $0.continuesLastWrite }, "the first write has nothing to continue")
+        try first.write { try $0.putEntity(namespace: "n", key: "k", value: Data("1".utf8)) }
+        // SQLite can tell (PRAGMA data_version); PostgreSQL answers false, so values are checked against the store.
+        #expect(try first.write { $0.continuesLastWrite } == (backend == .sqlite))
+        try second.write { try $0.putEntity(namespace: "n", key: "k", value: Data("2".utf8)) }
+        #expect(try !first.write { $0.continuesLastWrite }, "another store committed in between")
+        #expect(try first.write { $0.continuesLastWrite } == (backend == .sqlite))
+        #expect(try !first.read { $0.continuesLastWrite })
+    }
 }

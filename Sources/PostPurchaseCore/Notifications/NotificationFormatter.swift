@@ -1,11 +1,18 @@
 import Foundation
 
 /// Turns ``NotificationValue``s into the strings a template shows, for one locale and time zone.
-struct NotificationFormatter {
+///
+/// Building one resolves the locale, the zone and two ICU date formats, which cost more than
+/// rendering a message, so ``NotificationComposer`` keeps one per (locale, zone).
+struct NotificationFormatter: Sendable {
     let locale: Locale
     let timeZone: TimeZone
     /// Right-to-left languages get bidi isolates around Latin and numeric inserts.
     let isRightToLeft: Bool
+    /// "Tuesday 4 March" in the customer's language and zone.
+    private let dayStyle: Date.FormatStyle
+    /// The same with the time of day.
+    private let dayTimeStyle: Date.FormatStyle
 
     /// First strong isolate: the inserted text takes the direction of its own first strong character.
     static let firstStrongIsolate = "\u{2068}"
@@ -18,6 +25,12 @@ struct NotificationFormatter {
         self.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
         let language = locale.split(separator: "-").first.map { $0.lowercased() } ?? ""
         isRightToLeft = Self.rightToLeftLanguages.contains(language)
+        // Regional calendars (e.g. ar-SA's Umm al-Qura) are not what parcel dates are quoted in.
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = self.timeZone
+        dayStyle = Date.FormatStyle(date: nil, time: nil, locale: self.locale, calendar: gregorian, timeZone: self.timeZone)
+            .weekday(.wide).day().month(.wide)
+        dayTimeStyle = dayStyle.hour().minute()
     }
 
     /// The rendering context: strings, Booleans and nested dictionaries, as Mustache reads them.
@@ -37,13 +50,7 @@ struct NotificationFormatter {
     }
 
     private func format(_ date: Date, withTime: Bool) -> String {
-        // Regional calendars (e.g. ar-SA's Umm al-Qura) are not what parcel dates are quoted in.
-        // Date.FormatStyle reuses its ICU formatter across calls (a DateFormatter per message cost ~1 ms).
-        var gregorian = Calendar(identifier: .gregorian)
-        gregorian.timeZone = timeZone
-        let day = Date.FormatStyle(date: nil, time: nil, locale: locale, calendar: gregorian, timeZone: timeZone)
-            .weekday(.wide).day().month(.wide)
-        return date.formatted(withTime ? day.hour().minute() : day)
+        date.formatted(withTime ? dayTimeStyle : dayStyle)
     }
 
     /// Wraps `text` in FSI … PDI in right-to-left messages when it holds Latin letters or digits.

@@ -1,20 +1,27 @@
 import Foundation
 
-/// Decoded entities from earlier loads and saves of one pipeline, reused while the stored bytes
-/// are unchanged.
+/// Decoded entities from earlier loads and saves of one pipeline, reused instead of reading and
+/// decoding them again.
 ///
-/// Decoding a JSON document is most of what a load costs; reading its bytes from the store is
-/// cheap. So a load still reads the store (another process sharing the file, or a rolled-back
-/// batch, may have changed the entity), and only when the bytes equal the cached ones is the
-/// cached value returned instead of decoding them again. A stale entry can therefore never be
-/// used. Confined to the pipeline's thread.
+/// Decoding a JSON document is most of what a load costs, and reading its bytes from the store
+/// most of the rest. An entry is *current* when nothing can have changed it since it was
+/// remembered: the store said the write transaction continues the previous one (nobody else
+/// committed, ``StateTransaction/continuesLastWrite``) and no transaction of ours was rolled back
+/// since. A current entry is returned without touching the store. Any other entry is only a
+/// candidate: the load reads the stored bytes and reuses the value when they are identical, so a
+/// stale value is never used — with another process on the same file, another host on the same
+/// server, or after a rolled-back batch. Confined to the pipeline's thread.
 final class EntityCache {
     private struct Entry {
         var bytes: Data
         var value: any StoredEntity
+        /// The ``generation`` in which the bytes were known to be the stored ones.
+        var generation: UInt64
     }
 
     private var entries: [WorkerContext.EntityKey: Entry] = [:]
+    /// Moves on whenever the store may hold something the entries do not know about.
+    private var generation: UInt64 = 0
     /// Entries kept at most; past it the cache starts over (cheaper than tracking recency per load,
     /// and a worker's working set is refilled within a few batches).
     let capacity: Int
@@ -23,16 +30,38 @@ final class EntityCache {
         self.capacity = capacity
     }
 
-    /// The value decoded earlier from exactly `bytes`, if any.
-    func value<T: StoredEntity>(_ type: T.Type, _ key: WorkerContext.EntityKey, bytes: Data) -> T? {
-        guard let entry = entries[key], entry.bytes == bytes else { return nil }
+    /// Called at the start of each write transaction: unless it continues our previous one,
+    /// every entry has to be checked against the store again before use.
+    func begin(_ transaction: any StateTransaction) {
+        if !transaction.continuesLastWrite { generation &+= 1 }
+    }
+
+    /// Called when a write transaction of ours was rolled back: what it remembered was never stored.
+    func rolledBack() {
+        generation &+= 1
+    }
+
+    /// The value of `key` if it is known to be what the store holds, without reading the store.
+    func current<T: StoredEntity>(_ type: T.Type, _ key: WorkerContext.EntityKey) -> T? {
+        guard let entry = entries[key], entry.generation == generation else { return nil }
         return entry.value as? T
     }
 
-    /// Remembers that `bytes` decode to `value`.
+    /// The value decoded earlier from exactly `bytes` (just read from the store), if any.
+    func value<T: StoredEntity>(_ type: T.Type, _ key: WorkerContext.EntityKey, bytes: Data) -> T? {
+        guard var entry = entries[key], entry.bytes == bytes, let value = entry.value as? T else { return nil }
+        if entry.generation != generation {
+            entry.generation = generation
+            entries[key] = entry
+        }
+        return value
+    }
+
+    /// Remembers that the store holds `bytes` for `key` (read, or written in this transaction),
+    /// and that they decode to `value`.
     func remember(_ key: WorkerContext.EntityKey, bytes: Data, value: any StoredEntity) {
         if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
-        entries[key] = Entry(bytes: bytes, value: value)
+        entries[key] = Entry(bytes: bytes, value: value, generation: generation)
     }
 
     /// Forgets `key` (deleted entities).

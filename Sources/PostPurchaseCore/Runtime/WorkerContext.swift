@@ -15,6 +15,8 @@ public struct WorkerContext {
     let cache: EntityCache?
     var entityWrites: [EntityKey: Data?] = [:]
     var entityWriteOrder: [EntityKey] = []
+    /// The values saved, by key, for the pipeline's cache.
+    var entityValues: [EntityKey: any StoredEntity] = [:]
     var outputs: [OutgoingEvent] = []
     var timerChanges: [TimerChange] = []
     var deadLetters: [(record: KafkaRecord, rejection: EventRejection)] = []
@@ -40,13 +42,13 @@ public struct WorkerContext {
     /// The stored entity of type `T` under `key`, seeing this handler's own earlier writes.
     public func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T? {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
-        let data: Data?
         if let written = entityWrites[entityKey] {
-            data = written
-        } else {
-            data = try transaction.entity(namespace: T.namespace, key: key)
+            guard let data = written else { return nil }
+            if let value = entityValues[entityKey] as? T { return value }
+            return try CloudEventCodec.decoder.decode(T.self, from: data)
         }
-        guard let data else { return nil }
+        if let current = cache?.current(T.self, entityKey) { return current }
+        guard let data = try transaction.entity(namespace: T.namespace, key: key) else { return nil }
         if let cached = cache?.value(T.self, entityKey, bytes: data) { return cached }
         let value = try CloudEventCodec.decoder.decode(T.self, from: data)
         cache?.remember(entityKey, bytes: data, value: value)
@@ -69,7 +71,8 @@ public struct WorkerContext {
     public mutating func save<T: StoredEntity>(_ value: T, key: String) throws {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
         let data = try CloudEventCodec.encoder.encode(value)
-        cache?.remember(entityKey, bytes: data, value: value)
+        // Into the pipeline's cache only once the runtime applies this handler's changes.
+        entityValues[entityKey] = value
         record(entityKey, data)
     }
 
@@ -77,6 +80,7 @@ public struct WorkerContext {
     public mutating func delete<T: StoredEntity>(_ type: T.Type, key: String) {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
         cache?.forget(entityKey)
+        entityValues[entityKey] = nil
         record(entityKey, nil)
     }
 

@@ -123,7 +123,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         var attempt = 0
         while true {
             do {
-                let result = try store.write { transaction in try apply(records, transaction) }
+                let result = try writeState { transaction in try apply(records, transaction) }
                 for (partition, next) in result.nextOffsets { positions[partition] = next }
                 try relay.publish(result.outbox)
                 do {
@@ -156,6 +156,19 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 logger.warning("store unavailable; retrying the batch", metadata: [LogKey.error: "\(error)", LogKey.attempt: "\(attempt)"])
                 try Backoff.sleep(attempt: attempt, stop: stop)
             }
+        }
+    }
+
+    /// A write transaction for handlers, keeping the decoded-entity cache in step with the store.
+    private func writeState<T>(_ body: (any StateTransaction) throws -> T) throws -> T {
+        do {
+            return try store.write { transaction in
+                entityCache.begin(transaction)
+                return try body(transaction)
+            }
+        } catch {
+            entityCache.rolledBack()
+            throw error
         }
     }
 
@@ -228,6 +241,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         for key in context.entityWriteOrder {
             if let data = context.entityWrites[key]!  {
                 try transaction.putEntity(namespace: key.namespace, key: key.key, value: data)
+                if let value = context.entityValues[key] { entityCache.remember(key, bytes: data, value: value) }
             } else {
                 try transaction.deleteEntity(namespace: key.namespace, key: key.key)
             }
@@ -364,7 +378,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         var attempt = 0
         while !timers.isEmpty {
             do {
-                let outbox = try store.write { transaction -> [OutboxRecord] in
+                let outbox = try writeState { transaction -> [OutboxRecord] in
                     var outbox: [OutboxRecord] = []
                     for timer in timers {
                         guard try transaction.claimTimer(id: timer.id, dueAt: timer.dueAt) else { continue }

@@ -64,4 +64,15 @@ public protocol StateTransaction {
     /// The highest offset acknowledged for outputs of `source` on `output`.
     func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64?
     func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws
+
+    // MARK: Caching
+    /// Whether this write transaction starts from exactly what the store's previous write
+    /// transaction left: nobody else (another process on the file, another host on the server)
+    /// committed in between. The runtime then reuses entities it decoded earlier without reading
+    /// them again. `false` when the backend cannot tell, and for read transactions.
+    var continuesLastWrite: Bool { get }
+}
+
+extension StateTransaction {
+    public var continuesLastWrite: Bool { false }
 }
