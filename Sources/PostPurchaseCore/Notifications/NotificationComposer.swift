@@ -30,12 +30,20 @@ public struct NotificationComposer: Sendable {
     }
 
     private let templates: [String: Parsed]
-    /// Formatters by "locale|zone", shared by copies of this composer.
-    private let formatters = FormatterCache()
+    /// Formatters and template choices already worked out, shared by copies of this composer.
+    private let memo = Memo()
 
-    /// One formatter per (locale, zone) seen; customers share a handful of each.
-    private final class FormatterCache: Sendable {
+    /// The template and the message locale chosen for a (template, customer locale).
+    private struct Choice: Sendable {
+        var parsed: Parsed
+        var locale: String
+    }
+
+    /// What ``compose(_:)`` would otherwise work out for every message: one formatter per
+    /// (locale, zone) and one template choice per (template, locale); customers share a handful of each.
+    private final class Memo: Sendable {
         private let formatters = Mutex<[String: NotificationFormatter]>([:])
+        private let choices = Mutex<[String: Choice]>([:])
 
         func formatter(locale: String, timeZone: String) -> NotificationFormatter {
             let key = locale + "|" + timeZone
@@ -43,6 +51,14 @@ public struct NotificationComposer: Sendable {
             let formatter = NotificationFormatter(locale: locale, timeZone: timeZone)
             formatters.withLock { $0[key] = formatter }
             return formatter
+        }
+
+        func choice(template: NotificationTemplate, locale: String, orElse make: () throws -> Choice) throws -> Choice {
+            let key = template.rawValue + "|" + locale
+            if let cached = choices.withLock({ $0[key] }) { return cached }
+            let choice = try make()
+            choices.withLock { $0[key] = choice }
+            return choice
         }
     }
 
@@ -113,18 +129,22 @@ public struct NotificationComposer: Sendable {
 
     /// Renders `draft` into the contract's `notification.requested` data.
     public func compose(_ draft: NotificationDraft) throws -> NotificationRequested {
-        let candidates = languages(for: draft.recipient.locale)
-        guard let language = candidates.first(where: { templates["\(draft.template.rawValue).\($0)"] != nil }),
-              let parsed = templates["\(draft.template.rawValue).\(language)"]
-        else {
-            throw NotificationTemplateError(template: draft.template.rawValue, reason: "no template for \(candidates.joined(separator: ", "))")
+        let choice = try memo.choice(template: draft.template, locale: draft.recipient.locale) {
+            let candidates = languages(for: draft.recipient.locale)
+            guard let language = candidates.first(where: { templates["\(draft.template.rawValue).\($0)"] != nil }),
+                  let parsed = templates["\(draft.template.rawValue).\(language)"]
+            else {
+                throw NotificationTemplateError(template: draft.template.rawValue, reason: "no template for \(candidates.joined(separator: ", "))")
+            }
+            // The message is in the customer's locale when its language was found, otherwise in the fallback.
+            let sameLanguage = language.split(separator: "-").first == draft.recipient.locale.split(separator: "-").first
+            return Choice(parsed: parsed, locale: sameLanguage ? draft.recipient.locale : language)
         }
-        // The message is in the customer's locale when its language was found, otherwise in the fallback.
-        let sameLanguage = language.split(separator: "-").first == draft.recipient.locale.split(separator: "-").first
-        let locale = sameLanguage ? draft.recipient.locale : language
+        let parsed = choice.parsed
+        let locale = choice.locale
         var values = draft.values
         if values["customerName"] == nil, let name = draft.recipient.name, !name.isEmpty { values["customerName"] = .text(name) }
-        let formatter = formatters.formatter(locale: locale, timeZone: draft.recipient.timeZone)
+        let formatter = memo.formatter(locale: locale, timeZone: draft.recipient.timeZone)
         let context = formatter.context(values)
         let subject = Self.trimmed(parsed.subject.render(context)[...])
         let body = Self.tidy(parsed.body.render(context))
@@ -139,16 +159,28 @@ public struct NotificationComposer: Sendable {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var pendingBlank = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if trimmed(line).isEmpty {
+        for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            if isBlank(line) {
                 pendingBlank = !result.isEmpty
                 continue
             }
             if !result.isEmpty { result += pendingBlank ? "\n\n" : "\n" }
-            result += line
+            result += Substring(line)
             pendingBlank = false
         }
         return result
+    }
+
+    /// Whether a line holds only whitespace; bytes first, characters only for non-ASCII text.
+    private static func isBlank(_ line: Substring.UTF8View) -> Bool {
+        for byte in line {
+            switch byte {
+            case 0x20, 0x09, 0x0B, 0x0C, 0x0D: continue
+            case 0..<0x80: return false
+            default: return Substring(line).allSatisfy(\.isWhitespace)
+            }
+        }
+        return true
     }
 
     /// `text` without leading and trailing whitespace. (Foundation's `trimmingCharacters(in:)`
