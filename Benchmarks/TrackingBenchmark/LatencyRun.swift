@@ -13,6 +13,8 @@ enum LatencyRun {
     /// Publish times, written by the publisher thread before it signals, read after the wait.
     final class PublishTimes: @unchecked Sendable {  // one writer, then one reader after a semaphore
         var nanoseconds: [UInt64] = []
+        /// How long each publish call took (it waits for the broker's acknowledgement).
+        var publishCalls: [Double] = []
     }
 
     static func run(rate: Int, seconds: Int) async throws {
@@ -41,7 +43,10 @@ enum LatencyRun {
                          "fetch.wait.max.ms": "1"],
             rebalanceListener: nil, logger: Logger(label: "latency", factory: { _ in SwiftLogNoOpLogHandler() }))
         var starts: [TopicPartition: Int64] = [:]
-        for partition in 0..<partitions { starts[TopicPartition(topic: "notifications", partition: partition)] = 0 }
+        for partition in 0..<partitions {
+            starts[TopicPartition(topic: "notifications", partition: partition)] = 0
+            starts[TopicPartition(topic: "carrier-events", partition: partition)] = 0
+        }
         try consumer.assign(starts)
         let running = try RunningWorker(worker, configuration: configuration)
         try await running.waitUntilReady()
@@ -67,7 +72,9 @@ enum LatencyRun {
                     }
                     let now = DispatchTime.now().uptimeNanoseconds
                     for index in sent..<due { times.nanoseconds[index] = now }
+                    let before = DispatchTime.now().uptimeNanoseconds
                     do { try fixture.publish(chunk) } catch { print("  publish failed: \(error)") }
+                    times.publishCalls.append(Double(DispatchTime.now().uptimeNanoseconds - before) / 1e6)
                     sent = due
                 }
                 usleep(5_000)
@@ -77,7 +84,10 @@ enum LatencyRun {
 
         // Messages: first scan (step 1), out for delivery (step 4), delivered (step 5) per parcel.
         let expected = parcels * 3
-        var received: [(index: Int, at: UInt64)] = []
+        var received: [(index: Int, at: UInt64, produced: Int64?)] = []
+        var brokerOnly: [Double] = []
+        var stepsSeen: [Int: Int] = [:]
+        var createdAt = [Int64](repeating: 0, count: events)
         received.reserveCapacity(expected)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds + 60) * 1_000_000_000
         var publishingEndedAt: UInt64?
@@ -86,6 +96,18 @@ enum LatencyRun {
         while received.count < expected, DispatchTime.now().uptimeNanoseconds < deadline {
             for record in try consumer.poll(maxRecords: 10_000, timeoutMilliseconds: 20) {
                 let at = DispatchTime.now().uptimeNanoseconds
+                if record.topic == "carrier-events" {
+                    if let created = record.timestampMilliseconds {
+                        brokerOnly.append(Double(Int64(Date().timeIntervalSince1970 * 1000) - created))
+                        // A parcel's updates share a key, hence a partition: the k-th one seen is step k.
+                        if let parcel = record.keyText.flatMap({ Int($0.dropFirst(2)) }) {
+                            let step = stepsSeen[parcel, default: 0]
+                            stepsSeen[parcel] = step + 1
+                            if step * parcels + parcel < events { createdAt[step * parcels + parcel] = created }
+                        }
+                    }
+                    continue
+                }
                 let message = try CloudEventCodec.decode(record).decodeData(NotificationRequested.self)
                 guard let orderId = message.orderId, let parcel = Int(orderId.dropFirst("ORD-".count)) else { continue }
                 let step = switch message.template {
@@ -94,7 +116,7 @@ enum LatencyRun {
                 case .shipmentDelivered: perParcel - 1
                 default: -1
                 }
-                if step >= 0 { received.append((step * parcels + parcel, at)) }
+                if step >= 0 { received.append((step * parcels + parcel, at, record.timestampMilliseconds)) }
             }
             let now = DispatchTime.now().uptimeNanoseconds
             if publishingEndedAt == nil, done.wait(timeout: .now()) == .success {
@@ -117,6 +139,19 @@ enum LatencyRun {
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         print(String(format: "  carrier update → customer message: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d messages (target p99 < 50 ms)",
                      percentile(0.5), percentile(0.99), latencies.last!, latencies.count))
+        // Where the time goes, from Kafka's own record timestamps (set when a client produces a record):
+        func quantiles(_ values: [Double]) -> String {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return "no samples" }
+            return String(format: "p50 %.0f ms, p99 %.0f ms", sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+        }
+        let inWorker = received.compactMap { item -> Double? in
+            guard let produced = item.produced, createdAt[item.index] > 0 else { return nil }
+            return Double(produced - createdAt[item.index])
+        }
+        print("    update's record produced → message's record produced (the worker): \(quantiles(inWorker))")
+        print("    update's record produced → seen by a plain consumer (the broker):  \(quantiles(brokerOnly))")
+        print("    one blocking publish call of the load generator (produce + broker ack): \(quantiles(times.publishCalls))")
         print("  messages still to come when publishing ended: \(lagWhenPublishingEnded) (0 at the end of a run the worker kept up with)")
     }
 }
