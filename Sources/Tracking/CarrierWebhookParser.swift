@@ -24,21 +24,28 @@ public enum CarrierWebhookParser {
 
     /// The update in a raw webhook body, with the optional `carrier-source` header value.
     public static func update(body: Data, sourceHeader: String?) throws(EventRejection) -> CarrierUpdate? {
-        let format: CarrierFormat
+        var named: CarrierFormat?
         if let sourceHeader, !sourceHeader.isEmpty {
-            guard let named = CarrierFormat(rawValue: sourceHeader.lowercased()), named != .trackingUpdated else {
+            guard let format = CarrierFormat(rawValue: sourceHeader.lowercased()), format != .trackingUpdated else {
                 throw EventRejection(
                     field: "header \(CarrierFormat.header)", reason: "'\(sourceHeader.prefix(40))' is not one of easypost, shippo, aftership",
                     code: .rejected)
             }
-            format = named
-        } else {
-            format = try recognise(body)
+            named = format
         }
+        // Parsed once: recognising the format and decoding it read the same nodes.
+        let parsed: ParsedJSON
+        do {
+            parsed = try decoder.parse(body)
+        } catch {
+            throw EventRejection(field: nil, reason: "value is not valid JSON", code: .notJSON)
+        }
+        let format: CarrierFormat
+        if let named { format = named } else { format = try recognise(parsed) }
         switch format {
-        case .easyPost: return try decode(EasyPostEvent.self, body, format).update()
-        case .shippo: return try decode(ShippoTrackUpdated.self, body, format).update()
-        case .afterShip: return try decode(AfterShipWebhook.self, body, format).update()
+        case .easyPost: return try decode(EasyPostEvent.self, parsed, format).update()
+        case .shippo: return try decode(ShippoTrackUpdated.self, parsed, format).update()
+        case .afterShip: return try decode(AfterShipWebhook.self, parsed, format).update()
         case .trackingUpdated: return nil
         }
     }
@@ -61,10 +68,10 @@ public enum CarrierWebhookParser {
         struct Ignored: Decodable {}
     }
 
-    static func recognise(_ body: Data) throws(EventRejection) -> CarrierFormat {
+    private static func recognise(_ parsed: ParsedJSON) throws(EventRejection) -> CarrierFormat {
         let probe: Probe
         do {
-            probe = try decoder.decode(Probe.self, from: body)
+            probe = try decoder.decode(Probe.self, from: parsed)
         } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
             throw EventRejection(field: nil, reason: "value is JSON but not an object", code: .rejected)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
@@ -83,9 +90,9 @@ public enum CarrierWebhookParser {
 
     private static let decoder = FastJSONDecoder(keyDecodingStrategy: .convertFromSnakeCase)
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ body: Data, _ format: CarrierFormat) throws(EventRejection) -> T {
+    private static func decode<T: Decodable>(_ type: T.Type, _ parsed: ParsedJSON, _ format: CarrierFormat) throws(EventRejection) -> T {
         do {
-            return try decoder.decode(T.self, from: body)
+            return try decoder.decode(T.self, from: parsed)
         } catch let error as DecodingError {
             switch error {
             case .dataCorrupted(let context) where context.codingPath.isEmpty:

@@ -33,14 +33,30 @@ public struct FastJSONDecoder: Sendable {
 
     /// The value of type `T` in `data`.
     public func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        let document: JSONDocument
+        try decode(T.self, from: try parse(data))
+    }
+
+    /// `data` parsed (and checked) once, to decode one or more types from without parsing again:
+    /// e.g. a few members to recognise a webhook's format, then the format's type.
+    /// Throws `DecodingError.dataCorrupted` with an empty path when `data` is not JSON.
+    public func parse(_ data: Data) throws -> ParsedJSON {
         do {
-            document = try JSONDocument(data)
+            return ParsedJSON(document: try JSONDocument(data))
         } catch {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: [], debugDescription: "The given data was not valid JSON (\(error)).", underlyingError: error))
         }
-        let decoder = JSONNodeDecoder(document: document, node: 0, path: .root, snakeCase: keyDecodingStrategy == .convertFromSnakeCase)
+    }
+
+    /// The value of type `T` in an already parsed text.
+    public func decode<T: Decodable>(_ type: T.Type, from parsed: ParsedJSON) throws -> T {
+        let decoder = JSONNodeDecoder(
+            document: parsed.document, node: 0, path: .root, snakeCase: keyDecodingStrategy == .convertFromSnakeCase)
         return try decoder.unbox(0, as: T.self, path: .root)
     }
+}
+
+/// A JSON text parsed by ``FastJSONDecoder/parse(_:)``, ready to decode from.
+public struct ParsedJSON {
+    let document: JSONDocument
 }
