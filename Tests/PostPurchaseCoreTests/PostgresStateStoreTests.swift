@@ -70,6 +70,33 @@ struct PostgresStateStoreTests {
         #expect(try b.read { try $0.entity(namespace: "ledger", key: "c-1") } == Data("160".utf8))
     }
 
+    /// Entities read in a batch (as reading ahead does) are checked at the commit like single reads.
+    @Test func anEntityChangedByAnotherInstanceSinceItWasReadInABatchIsNotOverwritten() throws {
+        let (a, b) = try twoInstances()
+        try a.write { try $0.putEntity(namespace: "ledger", key: "c-1", value: Data("100".utf8)) }
+        expectRetriedConflict(a) {
+            try a.write { transaction throws in
+                #expect(try transaction.entities(namespace: "ledger", keys: ["c-1", "c-2"]).count == 1)
+                try b.write { transaction throws in
+                    try transaction.putEntity(namespace: "ledger", key: "c-1", value: Data("150".utf8))
+                    try transaction.putEntity(namespace: "ledger", key: "c-2", value: Data("5".utf8))
+                }
+                // Answered from what the batch read (the transaction's snapshot), then refused at the write.
+                #expect(try transaction.entity(namespace: "ledger", key: "c-1") == Data("100".utf8))
+                try transaction.putEntity(namespace: "ledger", key: "c-1", value: Data("110".utf8))
+            }
+        }
+        expectRetriedConflict(a) {
+            try a.write { transaction throws in
+                #expect(try transaction.entities(namespace: "ledger", keys: ["c-3"]).isEmpty)
+                try b.write { try $0.putEntity(namespace: "ledger", key: "c-3", value: Data("b".utf8)) }
+                try transaction.putEntity(namespace: "ledger", key: "c-3", value: Data("a".utf8))
+            }
+        }
+        #expect(try a.read { try $0.entities(namespace: "ledger", keys: ["c-1", "c-2", "c-3"]) }
+                == ["c-1": Data("150".utf8), "c-2": Data("5".utf8), "c-3": Data("b".utf8)])
+    }
+
     @Test func anEntityCreatedByAnotherInstanceSinceItWasReadAbsentIsNotOverwritten() throws {
         let (a, b) = try twoInstances()
         expectRetriedConflict(a) {
@@ -117,6 +144,17 @@ struct PostgresStateStoreTests {
             #expect(try b.write { try $0.claimTimer(id: "review:o-1", dueAt: due) } == false)
         }
         #expect(try b.write { try $0.claimTimer(id: "review:o-1", dueAt: due) } == false, "fired once, gone")
+        // The same when claimed together with others.
+        try a.write { transaction throws in
+            for id in ["review:o-3", "review:o-4"] {
+                try transaction.scheduleTimer(DurableTimer(id: id, dueAt: due, kind: "review", payload: Data(), owner: source))
+            }
+        }
+        let both = ["review:o-3", "review:o-4"].map { DurableTimer(id: $0, dueAt: due, kind: "review", payload: Data(), owner: source) }
+        try a.write { transaction throws in
+            #expect(try transaction.claimTimers([both[0]]) == ["review:o-3"])
+            #expect(try b.write { try $0.claimTimers(both) } == ["review:o-4"])
+        }
         // A firing that rolls back leaves the timer for whoever looks next.
         try a.write { try $0.scheduleTimer(DurableTimer(id: "review:o-2", dueAt: due, kind: "review", payload: Data(), owner: source)) }
         struct Crash: Error {}
@@ -130,7 +168,9 @@ struct PostgresStateStoreTests {
         #expect(try b.write { try $0.claimTimer(id: "review:o-2", dueAt: due) })
     }
 
-    @Test func concurrentInstancesClaimEveryTimerExactlyOnce() async throws {
+    /// Claimed one by one (`together` false) or a batch in one statement.
+    @Test(arguments: [false, true])
+    func concurrentInstancesClaimEveryTimerExactlyOnce(together: Bool) async throws {
         let url = try PostgresTestServer.shared().createDatabase()
         let setup = try PostgresStateStore(url: url, workerName: "followup-worker")
         let due = Date(timeIntervalSince1970: 10_000)
@@ -151,7 +191,8 @@ struct PostgresStateStoreTests {
                             if batch.isEmpty { return mine }
                             do {
                                 mine += try store.write { transaction throws in
-                                    try batch.filter { try transaction.claimTimer(id: $0.id, dueAt: $0.dueAt) }.map(\.id)
+                                    if together { return Array(try transaction.claimTimers(batch)) }
+                                    return try batch.filter { try transaction.claimTimer(id: $0.id, dueAt: $0.dueAt) }.map(\.id)
                                 }
                             } catch where store.isTransient(error) {
                                 // A serialization failure: nothing of this batch was claimed; look again, as the pipeline does.

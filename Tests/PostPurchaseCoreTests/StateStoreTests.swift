@@ -97,6 +97,68 @@ struct StateStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func manyEntitiesAreReadAtOnce(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        try store.write { transaction throws in
+            for key in ["a", "b", "c", "طلب"] { try transaction.putEntity(namespace: "n", key: key, value: Data(key.utf8)) }
+            try transaction.putEntity(namespace: "other", key: "d", value: Data("x".utf8))
+        }
+        try store.write { transaction throws in
+            try transaction.putEntity(namespace: "n", key: "b", value: Data("B".utf8))
+            try transaction.deleteEntity(namespace: "n", key: "c")
+            // This transaction's writes are seen; absent keys, other namespaces and repeats are left out once.
+            let found = try transaction.entities(namespace: "n", keys: ["a", "b", "c", "d", "طلب", "a"])
+            #expect(found == ["a": Data("a".utf8), "b": Data("B".utf8), "طلب": Data("طلب".utf8)])
+            #expect(try transaction.entities(namespace: "n", keys: []).isEmpty)
+            // Single reads after the batch agree with it, and with writes made after it.
+            #expect(try transaction.entity(namespace: "n", key: "a") == Data("a".utf8))
+            #expect(try transaction.entity(namespace: "n", key: "d") == nil)
+            try transaction.putEntity(namespace: "n", key: "a", value: Data("A".utf8))
+            try transaction.putEntity(namespace: "n", key: "d", value: Data("D".utf8))
+            #expect(try transaction.entities(namespace: "n", keys: ["a", "d"]) == ["a": Data("A".utf8), "d": Data("D".utf8)])
+            // Flushed by a prefix scan, the writes are still what later reads see.
+            #expect(try transaction.entities(namespace: "n", keyPrefix: "", limit: 10).count == 4)
+            #expect(try transaction.entity(namespace: "n", key: "a") == Data("A".utf8))
+            try transaction.deleteEntity(namespace: "n", key: "a")
+            #expect(try transaction.entities(namespace: "n", keyPrefix: "", limit: 10).count == 3)
+            #expect(try transaction.entity(namespace: "n", key: "a") == nil)
+        }
+        #expect(try store.read { try $0.entities(namespace: "n", keys: ["a", "b", "c", "d"]) } == ["b": Data("B".utf8), "d": Data("D".utf8)])
+    }
+
+    /// Reading ahead answers the rehearsed reads, each level of a chain of reads in one batch, and
+    /// changes nothing.
+    @Test(arguments: StoreBackend.allCases)
+    func readingAheadGathersAChainOfReads(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        try store.write { transaction throws in
+            for index in 0..<20 {
+                try transaction.putEntity(namespace: "followup", key: "f-\(index)", value: Data("o-\(index % 4)".utf8))
+            }
+            for index in 0..<4 { try transaction.putEntity(namespace: "order", key: "o-\(index)", value: Data("c-\(index)".utf8)) }
+        }
+        try store.write { transaction throws in
+            let counting = CountingTransaction(transaction)
+            func run(_ index: Int, _ transaction: any StateTransaction) throws -> String? {
+                guard let order = try transaction.entity(namespace: "followup", key: "f-\(index)"),
+                      let customer = try transaction.entity(namespace: "order", key: String(decoding: order, as: UTF8.self)) else { return nil }
+                // Customers do not exist: an absent entity is read ahead too.
+                let found = try transaction.entity(namespace: "customer", key: String(decoding: customer, as: UTF8.self))
+                try transaction.putEntity(namespace: "followup", key: "f-\(index)", value: Data("fired".utf8))
+                return found.map { String(decoding: $0, as: UTF8.self) } ?? "no customer"
+            }
+            try EntityReadAhead.warm(counting, for: Array(0..<20) + [99]) { index, view in _ = try run(index, view) }
+            #expect(counting.batches == ["followup": 1, "order": 1, "customer": 1])
+            #expect(counting.singleReads == 0)
+            #expect(try transaction.entity(namespace: "followup", key: "f-3") == Data("o-3".utf8), "a rehearsal writes nothing")
+            let results = try (0..<20).map { try run($0, counting) }
+            #expect(results == Array(repeating: "no customer", count: 20))
+            #expect(try run(99, counting) == nil)
+        }
+        #expect(try store.read { try $0.entity(namespace: "followup", key: "f-7") } == Data("fired".utf8))
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func identifiersFromInputKeepEveryCharacter(backend: StoreBackend) throws {
         // Ids and keys come from events: non-ASCII and astral characters must round-trip, and a
         // prefix scan must find keys whose next character lies beyond U+FFFF.
@@ -151,6 +213,21 @@ struct StateStoreTests {
         #expect(try store.write { try !$0.claimTimer(id: "t1", dueAt: due) })
         // A timer moved after it was read is not claimed at its old time.
         #expect(try store.write { try !$0.claimTimer(id: "t2", dueAt: due.addingTimeInterval(50)) })
+        #expect(try store.read { try $0.timerCount() } == 2)
+        // Claimed together: only those still due at the time given, each once.
+        try store.write { transaction throws in
+            try transaction.scheduleTimer(DurableTimer(id: "t4", dueAt: due, kind: "k", payload: Data(), owner: source))
+            try transaction.scheduleTimer(DurableTimer(id: "t5", dueAt: due, kind: "k", payload: Data(), owner: source))
+        }
+        let batch = [
+            DurableTimer(id: "t4", dueAt: due, kind: "k", payload: Data(), owner: source),
+            DurableTimer(id: "t2", dueAt: due.addingTimeInterval(50), kind: "k", payload: Data(), owner: source),
+            DurableTimer(id: "t1", dueAt: due, kind: "k", payload: Data(), owner: source),
+            DurableTimer(id: "t5", dueAt: due, kind: "k", payload: Data(), owner: source),
+        ]
+        #expect(try store.write { try $0.claimTimers(batch) } == ["t4", "t5"])
+        #expect(try store.write { try $0.claimTimers(batch) }.isEmpty)
+        #expect(try store.write { try $0.claimTimers([]) }.isEmpty)
         #expect(try store.read { try $0.timerCount() } == 2)
         try store.write { try $0.cancelTimer(id: "t3") }
         #expect(try store.read { try $0.timer(id: "t3") } == nil)

@@ -380,9 +380,21 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             do {
                 let outbox = try writeState { transaction -> [OutboxRecord] in
                     var outbox: [OutboxRecord] = []
-                    for timer in timers {
-                        guard try transaction.claimTimer(id: timer.id, dueAt: timer.dueAt) else { continue }
-                        try fire(timer, now: now, transaction, &outbox)
+                    let claimed = try transaction.claimTimers(timers)
+                    let firing = timers.filter { claimed.contains($0.id) }
+                    if store.readsAreRoundTrips {
+                        try EntityReadAhead.warm(transaction, for: firing) { timer, view in
+                            var context = WorkerContext(now: now, workerName: worker.name, transaction: view, owner: timer.owner, cache: entityCache)
+                            try worker.fire(timer, context: &context)
+                        }
+                    }
+                    // Timers scheduled or cancelled by an earlier firing of this batch: claimed one
+                    // by one, after that change, they fire only if still due as fetched (as when
+                    // each timer was claimed just before it fired).
+                    var changed: Set<String> = []
+                    for timer in firing {
+                        if changed.contains(timer.id), try !transaction.claimTimer(id: timer.id, dueAt: timer.dueAt) { continue }
+                        try fire(timer, now: now, transaction, &outbox, changedTimers: &changed)
                     }
                     return try transaction.appendOutbox(outbox)
                 }
@@ -403,7 +415,9 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         nextTimerDue = try store.read { try $0.nextTimerDue(owners: owners) }
     }
 
-    private func fire(_ timer: DurableTimer, now: Date, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
+    /// Fires one claimed timer; adds the ids of the timers its firing scheduled or cancelled to `changedTimers`.
+    private func fire(_ timer: DurableTimer, now: Date, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord],
+                      changedTimers: inout Set<String>) throws {
         let key = FailureKey.timer(id: timer.id, dueAt: timer.dueAt)
         if let failure = failures[key], failure.count >= settings.maxHandlerAttempts {
             failures[key] = nil
@@ -422,6 +436,12 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             throw HandlerRetry(key: key, error: "\(error)")
         }
         try applyChanges(context, transaction, &outbox)
+        for change in context.timerChanges {
+            switch change {
+            case .schedule(let scheduled): changedTimers.insert(scheduled.id)
+            case .cancel(let id): changedTimers.insert(id)
+            }
+        }
         failures[key] = nil
         metrics.recordTimerFired(kind: timer.kind)
         metrics.timerLag.recordNanoseconds(Int64(max(0, now.timeIntervalSince(timer.dueAt)) * 1e9))

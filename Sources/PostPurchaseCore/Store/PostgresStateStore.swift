@@ -139,6 +139,9 @@ public final class PostgresStateStore: StateStore {
         return error is IOError || error is ChannelError || error is NIOConnectionError
     }
 
+    /// Every read waits for the server's answer.
+    public var readsAreRoundTrips: Bool { true }
+
     // MARK: - Connections
 
     /// Runs `body` on an idle (or new) connection; a connection whose transaction did not end

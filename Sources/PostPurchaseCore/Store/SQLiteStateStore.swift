@@ -82,6 +82,9 @@ public final class SQLiteStateStore: StateStore {
         error is DatabaseError
     }
 
+    /// Reads are lookups in this process (the page cache, at worst the file): nothing to gather.
+    public var readsAreRoundTrips: Bool { false }
+
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-runtime") { db in
@@ -188,6 +191,15 @@ struct SQLiteTransaction: StateTransaction {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM entities WHERE namespace = ? AND key = ?"), arguments: [namespace, key])
     }
 
+    func entities(namespace: String, keys: [String]) throws -> [String: Data] {
+        // One lookup per key: each is a B-tree probe in this process, as cheap as a batch would be.
+        var found: [String: Data] = [:]
+        for key in keys where found[key] == nil {
+            if let value = try entity(namespace: namespace, key: key) { found[key] = value }
+        }
+        return found
+    }
+
     func putEntity(namespace: String, key: String, value: Data) throws {
         try execute("""
             INSERT INTO entities(namespace, key, value) VALUES (?, ?, ?)
@@ -226,6 +238,12 @@ struct SQLiteTransaction: StateTransaction {
                         [partition.topic, partition.partition, next])
         }
         return db.changesCount == 1
+    }
+
+    func claimTimers(_ timers: [DurableTimer]) throws -> Set<String> {
+        var claimed: Set<String> = []
+        for timer in timers where try claimTimer(id: timer.id, dueAt: timer.dueAt) { claimed.insert(timer.id) }
+        return claimed
     }
 
     func scheduleTimer(_ timer: DurableTimer) throws {

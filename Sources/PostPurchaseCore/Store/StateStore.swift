@@ -16,6 +16,11 @@ public protocol StateStore: AnyObject, Sendable {
     /// Whether `error` (thrown by this store) is a passing condition (busy, locked, I/O) to retry
     /// rather than a reason to dead-letter.
     func isTransient(_ error: any Error) -> Bool
+    /// Whether every read is a round trip to a database server (PostgreSQL), so a caller about to
+    /// run many handlers in one transaction gains from gathering their reads into a few
+    /// ``StateTransaction/entities(namespace:keys:)`` calls first (see ``EntityReadAhead``);
+    /// false when reads are local lookups that cost less than gathering them (SQLite).
+    var readsAreRoundTrips: Bool { get }
 }
 
 /// The operations available inside a store transaction.
@@ -32,6 +37,10 @@ public protocol StateTransaction {
     func entity(namespace: String, key: String) throws -> Data?
     func putEntity(namespace: String, key: String, value: Data) throws
     func deleteEntity(namespace: String, key: String) throws
+    /// The stored values of these keys of a namespace (absent keys left out), seeing this
+    /// transaction's own writes: many reads in one. On PostgreSQL it is one round trip, and later
+    /// ``entity(namespace:key:)`` calls for these keys in the same transaction need none.
+    func entities(namespace: String, keys: [String]) throws -> [String: Data]
     /// Keys and values of a namespace whose key starts with `prefix`, in key order.
     func entities(namespace: String, keyPrefix: String, limit: Int) throws -> [(key: String, value: Data)]
 
@@ -47,6 +56,9 @@ public protocol StateTransaction {
     func cancelTimer(id: String) throws
     /// Removes the timer if it is still due at `dueAt`; true when this call claimed it.
     func claimTimer(id: String, dueAt: Date) throws -> Bool
+    /// Removes those of `timers` still due at their `dueAt` and returns their ids: what
+    /// ``claimTimer(id:dueAt:)`` does for each, in one go (one round trip on PostgreSQL).
+    func claimTimers(_ timers: [DurableTimer]) throws -> Set<String>
     /// Timers of these source partitions due at or before `time`, earliest first.
     func dueTimers(at time: Date, owners: [TopicPartition], limit: Int) throws -> [DurableTimer]
     /// The earliest due time among these source partitions' timers.
