@@ -1,6 +1,7 @@
 import Foundation
 import PostPurchaseCore
 import PostPurchaseTesting
+import Testing
 
 /// A test worker whose timers change each other: firing one cancels or moves another that fell
 /// due at the same moment (so both are fetched in one batch), and schedules a new one.
@@ -34,5 +35,28 @@ struct TimerChainWorker: Worker {
         context.emit(OutgoingEvent(
             topic: EchoWorker.output, key: key, id: "timer:\(timer.id)", type: "echo.timer", source: name, time: context.now,
             data: EchoWorker.Reply(requestId: timer.kind, key: key, count: 0)))
+    }
+
+    /// Publishes one request, runs the worker with an injected clock and checks that `a` and `c`
+    /// fire a minute later, `b` never and `d` only a day later.
+    static func expectCancelledAndMovedTimersSkipped(
+        fixture: DevBrokerFixture, configuration: PostPurchaseConfiguration, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let clock = ManualClock()
+        try fixture.publish([EchoWorker.request(.init(requestId: "chain"), key: "k-chain", time: clock.now())], topic: "echo-in")
+        let worker = try RunningWorker(TimerChainWorker(), configuration: configuration, clock: clock)
+        try await worker.waitUntilReady()
+        try await Task.sleep(for: .milliseconds(500))
+        clock.advance(by: 61)
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 2)
+        try await Task.sleep(for: .milliseconds(600))
+        let fired = try echoOutputs(try fixture.records(on: "echo-out")).map(\.reply.requestId).sorted()
+        #expect(fired == ["a", "c"], sourceLocation: sourceLocation)
+        clock.advance(by: 86_400)
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 3)
+        try await Task.sleep(for: .milliseconds(600))
+        try await worker.stop()
+        let all = try echoOutputs(try fixture.records(on: "echo-out")).map(\.reply.requestId).sorted()
+        #expect(all == ["a", "c", "d"], sourceLocation: sourceLocation)
     }
 }
