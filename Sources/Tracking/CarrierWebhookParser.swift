@@ -74,8 +74,6 @@ public enum CarrierWebhookParser {
             probe = try decoder.decode(Probe.self, from: parsed)
         } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
             throw EventRejection(field: nil, reason: "value is JSON but not an object", code: .rejected)
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            throw EventRejection(field: nil, reason: "value is not valid JSON", code: .notJSON)
         } catch {
             throw EventRejection(field: nil, reason: "unknown carrier format: \(error)", code: .rejected)
         }

@@ -64,3 +64,28 @@ func workerProcess(
         "POSTPURCHASE_TEMPLATES_DIR": repositoryRoot.appendingPathComponent("Config/templates").path,
     ].merging(StoreBackend.environment(databaseURL: databaseURL)) { $1 }.merging(environment) { $1 })
 }
+
+/// Publishes `all` on `echo-in` in chunks of 100 while `worker` runs; at each of `killPoints`
+/// (once that many outputs are out, with `ahead` more records already published) kills it with
+/// SIGKILL and starts it again with `restart`; then publishes the rest. Returns the kills made.
+func publishKillingAtPoints(
+    _ all: [OutgoingEvent], fixture: DevBrokerFixture, killPoints: [Int], ahead: Int,
+    worker: inout ChildProcess, restart: () throws -> ChildProcess
+) async throws -> Int {
+    var published = 0
+    var kills = 0
+    for killAt in killPoints {
+        while published < min(killAt + ahead, all.count) {
+            try fixture.publish(Array(all[published..<min(published + 100, all.count)]), topic: "echo-in")
+            published = min(published + 100, all.count)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        _ = try await fixture.waitForRecords(on: "echo-out", count: killAt)
+        worker.signal(SIGKILL)
+        _ = try await worker.waitForExit()
+        kills += 1
+        worker = try restart()
+    }
+    if published < all.count { try fixture.publish(Array(all[published...]), topic: "echo-in") }
+    return kills
+}

@@ -28,19 +28,9 @@ struct PostgresProcessIntegrationTests {
         let total = 1_500
         let all = requests(0..<total, keys: 13, prefix: "p")
         var worker = try echoWorker(group: "g-pg-kill")
-        var published = 0
-        for killAt in [400, 1_000] {
-            while published < min(killAt + 300, total) {
-                try fixture.publish(Array(all[published..<(published + 100)]), topic: "echo-in")
-                published += 100
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            _ = try await fixture.waitForRecords(on: "echo-out", count: killAt)
-            worker.signal(SIGKILL)
-            _ = try await worker.waitForExit()
-            worker = try echoWorker(group: "g-pg-kill")
+        _ = try await publishKillingAtPoints(all, fixture: fixture, killPoints: [400, 1_000], ahead: 300, worker: &worker) {
+            try echoWorker(group: "g-pg-kill")
         }
-        try fixture.publish(Array(all[published...]), topic: "echo-in")
         _ = try await fixture.waitForRecords(on: "echo-out", count: total, timeout: .seconds(120))
         try await Task.sleep(for: .seconds(1))
         worker.signal(SIGTERM)

@@ -142,22 +142,10 @@ struct ProcessIntegrationTests {
         let total = 3_000
         let all = requests(0..<total, keys: 13, prefix: "k")
         var worker = try echoWorker(group: "g-kill")
-        var published = 0
-        var kills = 0
         // Publish while the worker runs, and kill -9 it twice at different points of the stream.
-        for killAt in [700, 1_900] {
-            while published < min(killAt + 400, total) {
-                try fixture.publish(Array(all[published..<(published + 100)]), topic: "echo-in")
-                published += 100
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            _ = try await fixture.waitForRecords(on: "echo-out", count: killAt)
-            worker.signal(SIGKILL)
-            _ = try await worker.waitForExit()
-            kills += 1
-            worker = try echoWorker(group: "g-kill")
+        let kills = try await publishKillingAtPoints(all, fixture: fixture, killPoints: [700, 1_900], ahead: 400, worker: &worker) {
+            try echoWorker(group: "g-kill")
         }
-        try fixture.publish(Array(all[published...]), topic: "echo-in")
         _ = try await fixture.waitForRecords(on: "echo-out", count: total, timeout: .seconds(120))
         try await Task.sleep(for: .seconds(1))
         worker.signal(SIGTERM)

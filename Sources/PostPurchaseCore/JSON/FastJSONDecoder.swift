@@ -55,8 +55,3 @@ public struct FastJSONDecoder: Sendable {
         return try decoder.unbox(0, as: T.self, path: .root)
     }
 }
-
-/// A JSON text parsed by ``FastJSONDecoder/parse(_:)``, ready to decode from.
-public struct ParsedJSON {
-    let document: JSONDocument
-}

@@ -42,11 +42,17 @@ public struct NotificationComposer: Sendable {
     /// What ``compose(_:)`` would otherwise work out for every message: one formatter per
     /// (locale, zone) and one template choice per (template, locale); customers share a handful of each.
     private final class Memo: Sendable {
-        private let formatters = Mutex<[String: NotificationFormatter]>([:])
-        private let choices = Mutex<[String: Choice]>([:])
+        /// Two strings as one key, without building a joined string per message.
+        private struct Pair: Hashable {
+            var first: String
+            var second: String
+        }
+
+        private let formatters = Mutex<[Pair: NotificationFormatter]>([:])
+        private let choices = Mutex<[Pair: Choice]>([:])
 
         func formatter(locale: String, timeZone: String) -> NotificationFormatter {
-            let key = locale + "|" + timeZone
+            let key = Pair(first: locale, second: timeZone)
             if let cached = formatters.withLock({ $0[key] }) { return cached }
             let formatter = NotificationFormatter(locale: locale, timeZone: timeZone)
             formatters.withLock { $0[key] = formatter }
@@ -54,7 +60,7 @@ public struct NotificationComposer: Sendable {
         }
 
         func choice(template: NotificationTemplate, locale: String, orElse make: () throws -> Choice) throws -> Choice {
-            let key = template.rawValue + "|" + locale
+            let key = Pair(first: template.rawValue, second: locale)
             if let cached = choices.withLock({ $0[key] }) { return cached }
             let choice = try make()
             choices.withLock { $0[key] = choice }

@@ -13,10 +13,9 @@ public struct WorkerContext {
     let owner: TopicPartition
     /// The pipeline's decoded entities (`nil`: decode every load).
     let cache: EntityCache?
-    var entityWrites: [EntityKey: Data?] = [:]
+    /// This handler's writes by key, in ``entityWriteOrder``; applied by the runtime when it returns normally.
+    var entityWrites: [EntityKey: EntityWrite] = [:]
     var entityWriteOrder: [EntityKey] = []
-    /// The values saved, by key, for the pipeline's cache.
-    var entityValues: [EntityKey: any StoredEntity] = [:]
     var outputs: [OutgoingEvent] = []
     var timerChanges: [TimerChange] = []
     var deadLetters: [(record: KafkaRecord, rejection: EventRejection)] = []
@@ -24,6 +23,12 @@ public struct WorkerContext {
     struct EntityKey: Hashable {
         var namespace: String
         var key: String
+    }
+
+    /// A save (the encoded bytes and the value, for the pipeline's cache) or a delete.
+    enum EntityWrite {
+        case put(Data, any StoredEntity)
+        case delete
     }
 
     enum TimerChange {
@@ -42,10 +47,10 @@ public struct WorkerContext {
     /// The stored entity of type `T` under `key`, seeing this handler's own earlier writes.
     public func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T? {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
-        if let written = entityWrites[entityKey] {
-            guard let data = written else { return nil }
-            if let value = entityValues[entityKey] as? T { return value }
-            return try CloudEventCodec.decoder.decode(T.self, from: data)
+        switch entityWrites[entityKey] {
+        case .put(let data, let value): return try value as? T ?? CloudEventCodec.decoder.decode(T.self, from: data)
+        case .delete: return nil
+        case nil: break
         }
         if let current = cache?.current(T.self, entityKey) { return current }
         guard let data = try transaction.entity(namespace: T.namespace, key: key) else { return nil }
@@ -61,8 +66,8 @@ public struct WorkerContext {
         for (key, value) in try transaction.entities(namespace: T.namespace, keyPrefix: keyPrefix, limit: limit) {
             merged[key] = value
         }
-        for (entityKey, value) in entityWrites where entityKey.namespace == T.namespace && entityKey.key.hasPrefix(keyPrefix) {
-            merged[entityKey.key] = value
+        for (entityKey, write) in entityWrites where entityKey.namespace == T.namespace && entityKey.key.hasPrefix(keyPrefix) {
+            if case .put(let data, _) = write { merged[entityKey.key] = data } else { merged[entityKey.key] = nil }
         }
         return try merged.keys.sorted().map { key in (key, try CloudEventCodec.decoder.decode(T.self, from: merged[key]!)) }
     }
@@ -72,20 +77,18 @@ public struct WorkerContext {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
         let data = try CloudEventCodec.encoder.encode(value)
         // Into the pipeline's cache only once the runtime applies this handler's changes.
-        entityValues[entityKey] = value
-        record(entityKey, data)
+        record(entityKey, .put(data, value))
     }
 
     /// Removes the entity of type `T` under `key`.
     public mutating func delete<T: StoredEntity>(_ type: T.Type, key: String) {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
         cache?.forget(entityKey)
-        entityValues[entityKey] = nil
-        record(entityKey, nil)
+        record(entityKey, .delete)
     }
 
-    private mutating func record(_ key: EntityKey, _ data: Data?) {
-        if entityWrites.updateValue(data, forKey: key) == nil { entityWriteOrder.append(key) }
+    private mutating func record(_ key: EntityKey, _ write: EntityWrite) {
+        if entityWrites.updateValue(write, forKey: key) == nil { entityWriteOrder.append(key) }
     }
 
     /// Publishes `event` once this input's changes are committed.

@@ -239,10 +239,11 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
 
     private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
         for key in context.entityWriteOrder {
-            if let data = context.entityWrites[key]!  {
+            switch context.entityWrites[key]! {
+            case .put(let data, let value):
                 try transaction.putEntity(namespace: key.namespace, key: key.key, value: data)
-                if let value = context.entityValues[key] { entityCache.remember(key, bytes: data, value: value) }
-            } else {
+                entityCache.remember(key, bytes: data, value: value)
+            case .delete:
                 try transaction.deleteEntity(namespace: key.namespace, key: key.key)
             }
         }
