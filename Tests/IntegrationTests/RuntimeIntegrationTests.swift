@@ -214,6 +214,23 @@ struct RuntimeIntegrationTests {
         }
     }
 
+    @Test func theEndsOfManyPartitionsComeFromOneQueryAndMatchEachPartitionsOwn() throws {
+        let producer = try KafkaProducer(properties: ["bootstrap.servers": fixture.bootstrapServers], logger: fixture.logger)
+        // Different lengths per partition, one partition left empty.
+        let counts: [Int32: Int] = [0: 5, 1: 0, 2: 2]
+        _ = try producer.send(counts.flatMap { partition, count in
+            (0..<count).map { _ in KafkaOutboundRecord(topic: "echo-out", partition: partition, key: nil, value: Data("{}".utf8), headers: []) }
+        })
+        let partitions = (0..<3).map { TopicPartition(topic: "echo-out", partition: Int32($0)) }
+        let ends = try producer.queryHighWatermarks(partitions)
+        #expect(ends.count == 3)
+        for partition in partitions {
+            #expect(ends[partition] == Int64(counts[partition.partition]!))
+            #expect(ends[partition] == (try producer.queryWatermarks(partition)).high)
+        }
+        #expect(throws: KafkaError.self) { try producer.queryHighWatermarks([TopicPartition(topic: "echo-out", partition: 7)]) }
+    }
+
     @Test func aPartitionReturningFromAnInstanceWithAnotherStoreIsNotReplayed() async throws {
         // Two instances with separate data directories, as on two hosts, take turns on one group.
         let hostA = fixture.configuration(dataDirectory: temporaryDirectory("host-a"), groupId: "g-hosts")

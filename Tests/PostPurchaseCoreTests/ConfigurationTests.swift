@@ -70,6 +70,13 @@ struct ConfigurationTests {
         #expect(properties["sasl.password"] == "s3cret")
     }
 
+    @Test func naglesAlgorithmIsOffUnlessAPropertySaysOtherwise() throws {
+        #expect(try load("").clientProperties()["socket.nagle.disable"] == "true")
+        #expect(try load("").producerProperties(workerName: "w")["socket.nagle.disable"] == "true")
+        let explicit = try load("", environment: ["KAFKA_PROP_SOCKET_NAGLE_DISABLE": "false"])
+        #expect(explicit.consumerProperties(workerName: "w")["socket.nagle.disable"] == "false")
+    }
+
     @Test func errorsNameTheKey() {
         expectError(key: "kafka.securityProtocol", "kafka: {securityProtocol: tls}")
         expectError(key: "kafka.bootstrapServers", "kafka: {bootstrapServers: 'no-port'}")

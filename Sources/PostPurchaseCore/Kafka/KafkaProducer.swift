@@ -11,17 +11,30 @@ public struct DeliveryReport: Sendable {
     public var error: KafkaError?
 }
 
-/// Per-send bookkeeping written by the delivery-report callback.
+/// Delivery reports by ticket, written by the delivery-report callback, for records enqueued and
+/// not yet collected.
 final class DeliveryBook {
-    var reports: [DeliveryReport?] = []
+    var reports: [Int: DeliveryReport] = [:]
+    /// Enqueued records whose report has not arrived.
     var pending = 0
+    /// The next record's ticket (1-based: ticket 0 would be a null opaque pointer).
+    var nextTicket = 1
 }
 
-/// An idempotent producer (`acks=all`) whose ``send(_:)`` returns only when the broker has
-/// acknowledged (or definitely failed) every record.
+/// Records handed to the producer by one ``KafkaProducer/enqueue(_:)``: consecutive tickets.
+public struct DeliveryBatch: Sendable {
+    let firstTicket: Int
+    /// How many records.
+    public let count: Int
+}
+
+/// An idempotent producer (`acks=all`). ``send(_:progress:)`` returns only when the broker has
+/// acknowledged (or definitely failed) every record; ``enqueue(_:)`` returns at once, and
+/// ``reports(_:)`` collects the batch's reports once they are all in, so a caller can work on while
+/// the broker acknowledges.
 ///
 /// Not `Sendable`: a single thread owns it, and delivery reports are served on that thread
-/// inside `rd_kafka_flush`, which keeps the bookkeeping free of locks.
+/// inside `rd_kafka_flush` and `rd_kafka_poll`, which keeps the bookkeeping free of locks.
 public final class KafkaProducer {
     private let handle: OpaquePointer
     private let context: Unmanaged<ClientContext>
@@ -59,37 +72,71 @@ public final class KafkaProducer {
     /// (`message.timeout.ms`); `progress` is called about once a second while waiting, so a long
     /// broker outage is visible in the logs.
     public func send(_ records: [KafkaOutboundRecord], progress: ((Int) -> Void)? = nil) throws -> [DeliveryReport] {
-        guard !records.isEmpty else { return [] }
+        try wait(for: enqueue(records), progress: progress)
+    }
+
+    /// Hands `records` to librdkafka without waiting for the broker. A record librdkafka refuses
+    /// outright gets its failed report at once.
+    public func enqueue(_ records: [KafkaOutboundRecord]) -> DeliveryBatch {
         let book = context.takeUnretainedValue().deliveries!
-        book.reports = Array(repeating: nil, count: records.count)
-        book.pending = records.count
+        let batch = DeliveryBatch(firstTicket: book.nextTicket, count: records.count)
+        book.nextTicket += records.count
+        book.pending += records.count
         for (index, record) in records.enumerated() {
+            let ticket = batch.firstTicket + index
             while true {
-                let error = produce(record, index: index)
+                let error = produce(record, ticket: ticket)
                 guard let error else { break }
                 if error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue {
                     rd_kafka_poll(handle, 50)
                     continue
                 }
-                book.reports[index] = DeliveryReport(offset: nil, partition: record.partition, error: error)
+                book.reports[ticket] = DeliveryReport(offset: nil, partition: record.partition, error: error)
                 book.pending -= 1
                 break
             }
         }
-        var waited = 0
-        while book.pending > 0 {
-            _ = rd_kafka_flush(handle, 1_000)
-            if book.pending > 0 {
-                waited += 1
-                progress?(book.pending)
-                if let fatal = fatalError() { throw fatal }
-            }
-        }
-        return book.reports.map { $0! }
+        return batch
     }
 
+    /// Serves the delivery reports that arrived, waiting up to `waitMilliseconds` for one.
+    public func serveDeliveries(waitMilliseconds: Int32) {
+        rd_kafka_poll(handle, waitMilliseconds)
+    }
+
+    /// The batch's reports in record order once every one has arrived (and forgets them), else `nil`.
+    public func reports(_ batch: DeliveryBatch) -> [DeliveryReport]? {
+        let book = context.takeUnretainedValue().deliveries!
+        let tickets = batch.firstTicket..<(batch.firstTicket + batch.count)
+        guard tickets.allSatisfy({ book.reports[$0] != nil }) else { return nil }
+        return tickets.map { book.reports.removeValue(forKey: $0)! }
+    }
+
+    /// Waits for all of `batch`'s reports, sending what librdkafka holds back for `linger.ms` at once.
+    public func wait(for batch: DeliveryBatch, progress: ((Int) -> Void)? = nil) throws -> [DeliveryReport] {
+        while true {
+            if let reports = reports(batch) { return reports }
+            // flush serves delivery reports and ignores linger.ms while it runs.
+            _ = rd_kafka_flush(handle, 1_000)
+            if let reports = reports(batch) { return reports }
+            progress?(context.takeUnretainedValue().deliveries!.pending)
+            if let fatal = fatalError() { throw fatal }
+        }
+    }
+
+    /// Waits until every enqueued record's report has arrived; they stay for ``reports(_:)``.
+    public func waitForAllReports() throws {
+        while inFlight > 0 {
+            _ = rd_kafka_flush(handle, 1_000)
+            if let fatal = fatalError() { throw fatal }
+        }
+    }
+
+    /// Records enqueued whose delivery report has not arrived yet.
+    public var inFlight: Int { context.takeUnretainedValue().deliveries!.pending }
+
     /// Enqueues one record through `rd_kafka_produceva` (the variadic `producev` cannot be called from Swift).
-    private func produce(_ record: KafkaOutboundRecord, index: Int) -> KafkaError? {
+    private func produce(_ record: KafkaOutboundRecord, ticket: Int) -> KafkaError? {
         // Lay out every C string and byte run in one reused buffer, so a record costs no allocations here.
         arena.removeAll(keepingCapacity: true)
         let topicStart = arena.count
@@ -123,7 +170,7 @@ public final class KafkaProducer {
             values.append(flags)
             var opaque = rd_kafka_vu_t()
             opaque.vtype = RD_KAFKA_VTYPE_OPAQUE
-            opaque.u.ptr = UnsafeMutableRawPointer(bitPattern: index + 1)
+            opaque.u.ptr = UnsafeMutableRawPointer(bitPattern: ticket)
             values.append(opaque)
             if let key = record.key {
                 var keyValue = rd_kafka_vu_t()
@@ -176,6 +223,29 @@ public final class KafkaProducer {
         return (low, high)
     }
 
+    /// The high watermarks (the next offset) of several partitions, from one ListOffsets request
+    /// per partition leader rather than one round trip per partition. Answers for every partition
+    /// asked, or throws.
+    public func queryHighWatermarks(_ partitions: [TopicPartition], timeoutMilliseconds: Int32 = 10_000) throws -> [TopicPartition: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        // Kafka's ListOffsets reads timestamp -1 (`RD_KAFKA_OFFSET_END`) as "the log end offset".
+        let list = RDKafkaTopicPartitionList.make(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_END)) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let error = rd_kafka_offsets_for_times(handle, list, timeoutMilliseconds)
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: error, operation: "query the end of \(partitions.count) partitions") }
+        var ends: [TopicPartition: Int64] = [:]
+        for (partition, offset, code) in RDKafkaTopicPartitionList.read(list) {
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR.rawValue, let offset else {
+                throw KafkaError(code: rd_kafka_resp_err_t(rawValue: code), operation: "query the end of \(partition)")
+            }
+            ends[partition] = offset
+        }
+        if let missing = partitions.first(where: { ends[$0] == nil }) {
+            throw KafkaError(code: RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, operation: "query the end of \(missing)")
+        }
+        return ends
+    }
+
     /// The producer's fatal error, if any (an idempotent producer can hit one; it must then be recreated).
     public func fatalError() -> KafkaError? {
         var buffer = [CChar](repeating: 0, count: 512)
@@ -188,13 +258,13 @@ public final class KafkaProducer {
 private let deliveryTrampoline: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = {
     _, message, opaque in
     guard let opaque, let message, let book = Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue().deliveries else { return }
-    let index = Int(bitPattern: message.pointee._private) - 1
-    guard index >= 0, index < book.reports.count, book.reports[index] == nil else { return }
+    let ticket = Int(bitPattern: message.pointee._private)
+    guard ticket > 0, ticket < book.nextTicket, book.reports[ticket] == nil else { return }
     let m = message.pointee
     if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        book.reports[index] = DeliveryReport(offset: m.offset, partition: m.partition, error: nil)
+        book.reports[ticket] = DeliveryReport(offset: m.offset, partition: m.partition, error: nil)
     } else {
-        book.reports[index] = DeliveryReport(offset: nil, partition: m.partition, error: KafkaError(code: m.err, operation: "deliver"))
+        book.reports[ticket] = DeliveryReport(offset: nil, partition: m.partition, error: KafkaError(code: m.err, operation: "deliver"))
     }
     book.pending -= 1
 }

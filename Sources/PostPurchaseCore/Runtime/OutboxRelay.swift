@@ -9,6 +9,13 @@ import Logging
 /// them and remembers the highest acknowledged offset per (input partition, output partition).
 /// After a crash or a failed delivery it reads the output partitions back from that mark and
 /// drops every record whose output id is already there before publishing the rest.
+///
+/// Batches are pipelined: ``send(_:then:)`` hands a batch's records to the producer and returns,
+/// so the worker handles its next batch while the broker acknowledges this one. The outputs are
+/// already durable in the outbox, so nothing waits on the acknowledgement except the outbox
+/// clean-up and the batch's `then` (the Kafka offset commit), which ``settle()`` runs in batch
+/// order once every record of the batch is acknowledged. ``drain()`` waits for everything in
+/// flight: before partitions are given up, before timers fire, and on shutdown.
 final class OutboxRelay {
     private let store: any StateStore
     private let producer: KafkaProducer
@@ -18,64 +25,137 @@ final class OutboxRelay {
     private let logger: Logger
     private let stop: StopSignal
     private var markedPairs: Set<Pair> = []
+    /// Sent batches awaiting their acknowledgements, oldest first.
+    private var inFlight: [InFlight] = []
+    /// Batches and records in flight at most; past either ``send(_:then:)`` waits for the oldest
+    /// batch. Generous, because a broker that holds one acknowledgement back (the dev broker
+    /// sometimes does, for ~40 ms) must not stall the batches behind it.
+    let maxInFlightBatches: Int
+    let maxInFlightRecords: Int
+    private var inFlightRecords = 0
 
     private struct Pair: Hashable {
         var source: TopicPartition
         var output: TopicPartition
     }
 
+    private struct InFlight {
+        var records: [OutboxRecord]
+        var batch: DeliveryBatch
+        var then: () -> Void
+    }
+
     init(store: any StateStore, producer: KafkaProducer, readerProperties: [String: String],
-         metrics: WorkerMetrics, logger: Logger, stop: StopSignal) {
+         metrics: WorkerMetrics, logger: Logger, stop: StopSignal, maxInFlightBatches: Int = 256, maxInFlightRecords: Int = 20_000) {
         self.store = store
         self.producer = producer
         self.readerProperties = readerProperties
         self.metrics = metrics
         self.logger = logger
         self.stop = stop
+        self.maxInFlightBatches = maxInFlightBatches
+        self.maxInFlightRecords = maxInFlightRecords
     }
 
-    /// Publishes freshly stored records (already in the outbox) and removes them once acknowledged.
-    func publish(_ records: [OutboxRecord]) throws {
-        guard !records.isEmpty else { return }
+    /// Whether sent batches still await acknowledgements.
+    var hasInFlight: Bool { !inFlight.isEmpty }
+
+    /// Sends freshly stored records (already in the outbox) without waiting for the broker; runs
+    /// `then` once they are all acknowledged and removed from the outbox, after every earlier batch's.
+    func send(_ records: [OutboxRecord], then: @escaping () -> Void = {}) throws {
         try ensureMarks(for: records)
-        var remaining = records
-        var attempt = 0
-        while !remaining.isEmpty {
-            let reports = try producer.send(remaining.map(\.outbound)) { [logger] pending in
+        let batch = producer.enqueue(records.map(\.outbound))
+        inFlight.append(InFlight(records: records, batch: batch, then: then))
+        inFlightRecords += records.count
+        try settle()
+        while inFlight.count > maxInFlightBatches || (inFlightRecords > maxInFlightRecords && inFlight.count > 1) {
+            try settleOldest(wait: true)
+        }
+    }
+
+    /// Finishes the batches whose acknowledgements have all arrived, oldest first, without waiting.
+    func settle() throws {
+        producer.serveDeliveries(waitMilliseconds: 0)
+        while !inFlight.isEmpty, try settleOldest(wait: false) {}
+    }
+
+    /// Waits until every batch in flight is acknowledged and finished.
+    func drain() throws {
+        while !inFlight.isEmpty { try settleOldest(wait: true) }
+    }
+
+    /// Publishes records and waits until they (and every batch sent before them) are acknowledged.
+    func publish(_ records: [OutboxRecord]) throws {
+        guard !records.isEmpty else { return try drain() }
+        try send(records)
+        try drain()
+    }
+
+    /// Finishes the oldest batch if its reports are in (or, with `wait`, once they are); returns
+    /// whether it did. Records the broker did not acknowledge are published again, after a check
+    /// of what reached the topic anyway.
+    @discardableResult
+    private func settleOldest(wait: Bool) throws -> Bool {
+        let oldest = inFlight[0]
+        let reports: [DeliveryReport]
+        if wait {
+            reports = try producer.wait(for: oldest.batch) { [logger] pending in
                 logger.warning("waiting for the broker to acknowledge outputs", metadata: [LogKey.count: "\(pending)"])
             }
-            var acknowledged: [OutboxRecord] = []
-            var failed: [OutboxRecord] = []
-            var marks: [Pair: Int64] = [:]
-            for (record, report) in zip(remaining, reports) {
-                if let offset = report.offset {
-                    acknowledged.append(record)
-                    let pair = Pair(source: record.source, output: TopicPartition(topic: record.topic, partition: report.partition))
-                    marks[pair] = max(marks[pair] ?? offset, offset)
-                } else {
-                    failed.append(record)
-                    logger.warning("output not acknowledged", metadata: [
-                        LogKey.topic: "\(record.topic)", LogKey.error: "\(report.error?.description ?? "unknown")",
-                    ])
-                }
-            }
-            try retrying("record acknowledged outputs") {
-                try store.write { transaction in
-                    try transaction.deleteOutbox(sequences: acknowledged.map(\.sequence))
-                    for (pair, offset) in marks {
-                        try transaction.setOutboxMark(source: pair.source, output: pair.output, offset: offset)
-                    }
-                }
-            }
-            for (topic, group) in Dictionary(grouping: acknowledged, by: \.topic) {
-                metrics.recordPublished(topic: topic, count: group.count)
-            }
-            guard !failed.isEmpty else { return }
+        } else {
+            guard let ready = producer.reports(oldest.batch) else { return false }
+            reports = ready
+        }
+        inFlight.removeFirst()
+        inFlightRecords -= oldest.records.count
+        var failed = try record(oldest.records, reports)
+        var attempt = 0
+        while !failed.isEmpty {
+            // Later batches may hold records of the same partitions: let their deliveries end
+            // first (they are settled in their turn), so what is sent again follows them.
+            try producer.waitForAllReports()
             attempt += 1
             try pause(attempt: attempt)
             // A failed delivery may still have been written: check before publishing again.
-            remaining = try withoutAlreadyPublished(failed)
+            let remaining = try withoutAlreadyPublished(failed)
+            guard !remaining.isEmpty else { break }
+            let again = producer.enqueue(remaining.map(\.outbound))
+            failed = try record(remaining, try producer.wait(for: again))
         }
+        oldest.then()
+        return true
+    }
+
+    /// Removes acknowledged records from the outbox and moves their marks; returns the failed ones.
+    private func record(_ records: [OutboxRecord], _ reports: [DeliveryReport]) throws -> [OutboxRecord] {
+        var acknowledged: [OutboxRecord] = []
+        var failed: [OutboxRecord] = []
+        var marks: [Pair: Int64] = [:]
+        for (record, report) in zip(records, reports) {
+            if let offset = report.offset {
+                acknowledged.append(record)
+                let pair = Pair(source: record.source, output: TopicPartition(topic: record.topic, partition: report.partition))
+                marks[pair] = max(marks[pair] ?? offset, offset)
+            } else {
+                failed.append(record)
+                logger.warning("output not acknowledged", metadata: [
+                    LogKey.topic: "\(record.topic)", LogKey.error: "\(report.error?.description ?? "unknown")",
+                ])
+            }
+        }
+        guard !acknowledged.isEmpty else { return failed }
+        try retrying("record acknowledged outputs") {
+            try store.write { transaction in
+                try transaction.deleteOutbox(sequences: acknowledged.map(\.sequence))
+                for (pair, offset) in marks {
+                    try transaction.setOutboxMark(source: pair.source, output: pair.output, offset: offset)
+                }
+            }
+        }
+        for (topic, group) in Dictionary(grouping: acknowledged, by: \.topic) {
+            metrics.recordPublished(topic: topic, count: group.count)
+        }
+        return failed
     }
 
     /// Publishes what a previous owner of `sources` left in the outbox (after a crash or a stop
@@ -133,19 +213,37 @@ final class OutboxRelay {
 
     /// Before the first record of an (input partition, output partition) pair is sent, store the
     /// output partition's current end as the pair's mark, so recovery knows where to start reading.
+    ///
+    /// Done for all of a batch's new pairs at once (one store read, one broker request, one store
+    /// write): a worker owning 24 input partitions that writes to 48 output partitions has over a
+    /// thousand pairs, and one round trip each held its first outputs back for seconds.
     private func ensureMarks(for records: [OutboxRecord]) throws {
+        var newPairs: [Pair] = []
+        var seen: Set<Pair> = []
         for record in records {
             let pair = Pair(source: record.source, output: TopicPartition(topic: record.topic, partition: record.partition))
-            guard !markedPairs.contains(pair) else { continue }
-            let existing = try store.read { try $0.outboxMark(source: pair.source, output: pair.output) }
-            if existing == nil {
-                let high = try retrying("query output watermarks") { try producer.queryWatermarks(pair.output).high }
-                try retrying("store output mark") {
-                    try store.write { try $0.setOutboxMark(source: pair.source, output: pair.output, offset: high - 1) }
+            if markedPairs.contains(pair) || !seen.insert(pair).inserted { continue }
+            newPairs.append(pair)
+        }
+        guard !newPairs.isEmpty else { return }
+        let unmarked = try retrying("read output marks") {
+            try store.read { transaction in
+                try newPairs.filter { try transaction.outboxMark(source: $0.source, output: $0.output) == nil }
+            }
+        }
+        if !unmarked.isEmpty {
+            let outputs = Set(unmarked.map(\.output)).sorted()
+            let ends = try retrying("query output watermarks") { try producer.queryHighWatermarks(outputs) }
+            try retrying("store output marks") {
+                try store.write { transaction in
+                    // `queryHighWatermarks` answers for every partition asked, or throws.
+                    for pair in unmarked {
+                        if let end = ends[pair.output] { try transaction.setOutboxMark(source: pair.source, output: pair.output, offset: end - 1) }
+                    }
                 }
             }
-            markedPairs.insert(pair)
         }
+        markedPairs.formUnion(newPairs)
     }
 
     /// Runs `body` until it succeeds, backing off on transient store and broker errors.

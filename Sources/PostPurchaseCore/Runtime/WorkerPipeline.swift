@@ -2,11 +2,14 @@ import Foundation
 import Logging
 
 /// The loop that runs a worker: poll → decode → dedupe → handle → one store transaction for the
-/// batch (state, idempotency ids, outbox, timers, offsets) → publish and await acks → commit.
+/// batch (state, idempotency ids, outbox, timers, offsets) → publish → (acks) → commit.
 ///
 /// It runs on a dedicated thread (see ``PipelineService``), never on Swift's cooperative pool:
-/// every librdkafka and SQLite call here blocks. Because a batch is finished completely before
-/// the next poll, nothing is in flight when librdkafka runs a rebalance callback inside poll.
+/// every librdkafka and SQLite call here blocks. A batch's outputs are durable in the outbox when
+/// its transaction commits, so the next batch is handled while the broker acknowledges them
+/// (``OutboxRelay``); the Kafka offset commit follows the acknowledgements. Everything in flight
+/// is drained before partitions are given up in a rebalance callback, before timers fire, and on
+/// shutdown.
 final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private let worker: W
     private let settings: PostPurchaseConfiguration.Runtime
@@ -107,11 +110,17 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 let records = try consumer.poll(maxRecords: settings.batchSize, timeoutMilliseconds: pollTimeout())
                 try recoverIfNeeded()
                 if !records.isEmpty { try process(records) }
+                try relay.settle()
                 try fireDueTimers(lastPollCount: records.count)
                 housekeeping()
             } catch is Backoff.StopRequested {
                 break
             }
+        }
+        do {
+            try relay.drain()
+        } catch {
+            logger.warning("outputs not acknowledged at shutdown stay in the outbox for the next owner", metadata: [LogKey.error: "\(error)"])
         }
         logger.info("worker stopping: leaving the group")
     }
@@ -125,13 +134,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             do {
                 let result = try writeState { transaction in try apply(records, transaction) }
                 for (partition, next) in result.nextOffsets { positions[partition] = next }
-                try relay.publish(result.outbox)
-                do {
-                    try consumer.commit(result.nextOffsets, asynchronously: true)
-                } catch {
-                    // The store holds the authoritative offsets; Kafka's copy only feeds lag metrics.
-                    logger.debug("offset commit failed", metadata: [LogKey.error: "\(error)"])
-                }
+                let offsets = result.nextOffsets
+                try relay.send(result.outbox) { [weak self] in self?.commitToKafka(offsets) }
                 metrics.batchSize.record(records.count)
                 metrics.batchDuration.record(duration: ContinuousClock.now - started)
                 return
@@ -156,6 +160,16 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 logger.warning("store unavailable; retrying the batch", metadata: [LogKey.error: "\(error)", LogKey.attempt: "\(attempt)"])
                 try Backoff.sleep(attempt: attempt, stop: stop)
             }
+        }
+    }
+
+    /// Commits processed offsets to the group, once the batch's outputs are acknowledged.
+    private func commitToKafka(_ offsets: [TopicPartition: Int64]) {
+        do {
+            try consumer.commit(offsets, asynchronously: true)
+        } catch {
+            // The store holds the authoritative offsets; Kafka's copy only feeds lag metrics.
+            logger.debug("offset commit failed", metadata: [LogKey.error: "\(error)"])
         }
     }
 
@@ -339,7 +353,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     // MARK: - Timers
 
     private func pollTimeout() -> Int32 {
-        var timeout = Double(settings.pollIntervalMs)
+        // While outputs await acknowledgements, come back soon to finish their batches.
+        var timeout = Double(relay.hasInFlight ? min(settings.pollIntervalMs, 5) : settings.pollIntervalMs)
         if let due = nextTimerDue {
             let real = clock.realDelay(for: due.timeIntervalSince(clock.now())) * 1000
             // While due timers wait for the backlog, wait a little for the next fetch instead of spinning.
@@ -499,6 +514,12 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     }
 
     func partitionsRevoked(_ partitions: [TopicPartition]) {
+        // The next owner recovers what is left in the outbox: nothing of ours may still be on its way.
+        do {
+            try relay.drain()
+        } catch {
+            logger.warning("outputs not acknowledged before revocation stay in the outbox for the next owner", metadata: [LogKey.error: "\(error)"])
+        }
         var offsets: [TopicPartition: Int64] = [:]
         for partition in partitions { if let next = positions[partition] { offsets[partition] = next } }
         do {
