@@ -185,6 +185,30 @@ struct RuntimeIntegrationTests {
         #expect(try store.read { try $0.outboxCount() } == 0)
     }
 
+    @Test func everyOutputPairIsMarkedWhenPartitionsAreAssignedSoNoBatchWaitsToMarkOne() async throws {
+        let configuration = fixture.configuration(dataDirectory: data, groupId: "g-marks")
+        let worker = try RunningWorker(EchoWorker(), configuration: configuration)
+        try await worker.waitUntilReady()
+        let store = try SQLiteStateStore(dataDirectory: data, workerName: "echo-worker")
+        let outputs = try ["echo-out", "dead-letters"].flatMap { topic in
+            try fixture.endOffsets(topic: topic).map { TopicPartition(topic: topic, partition: $0.key) }
+        }
+        let pairs = (0..<3).flatMap { source in outputs.map { (TopicPartition(topic: "echo-in", partition: Int32(source)), $0) } }
+        #expect(pairs.count == 3 * outputs.count && outputs.count > 3)
+        func marks() throws -> [Int64?] { try store.read { transaction in try pairs.map { try transaction.outboxMark(source: $0.0, output: $0.1) } } }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try marks().contains(nil), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        // Nothing was published yet: each mark is the end of its (empty) output partition, minus one.
+        #expect(try marks() == Array(repeating: -1, count: pairs.count))
+        try fixture.publish(requests(0..<6, keys: 1, prefix: "m"), topic: "echo-in")
+        let replies = try await fixture.waitForRecords(on: "echo-out", count: 6)
+        try await Task.sleep(for: .milliseconds(300))
+        try await worker.stop()
+        let source = TopicPartition(topic: "echo-in", partition: Murmur2Partitioner.partition(for: Array("key-0".utf8), partitionCount: 3))
+        let output = TopicPartition(topic: "echo-out", partition: replies[0].partition)
+        #expect(try store.read { try $0.outboxMark(source: source, output: output) } == 5)
+    }
+
     @Test func twoInstancesShareTheWorkAcrossRebalancesExactlyOnce() async throws {
         let configuration = fixture.configuration(dataDirectory: data, groupId: "g-scale")
         let all = requests(0..<600, keys: 11)

@@ -218,10 +218,21 @@ final class OutboxRelay {
     /// write): a worker owning 24 input partitions that writes to 48 output partitions has over a
     /// thousand pairs, and one round trip each held its first outputs back for seconds.
     private func ensureMarks(for records: [OutboxRecord]) throws {
+        try ensureMarks(records.lazy.map { Pair(source: $0.source, output: TopicPartition(topic: $0.topic, partition: $0.partition)) })
+    }
+
+    /// Stores marks for every pair of `sources` and `outputs` that has none, before any output of
+    /// theirs: called when partitions are assigned, so that batches never wait for a broker round
+    /// trip to mark a pair they meet for the first time (that wait was the latency tail of a
+    /// worker's first minutes).
+    func prepareMarks(sources: [TopicPartition], outputs: [TopicPartition]) throws {
+        try ensureMarks(sources.lazy.flatMap { source in outputs.lazy.map { Pair(source: source, output: $0) } })
+    }
+
+    private func ensureMarks(_ pairs: some Sequence<Pair>) throws {
         var newPairs: [Pair] = []
         var seen: Set<Pair> = []
-        for record in records {
-            let pair = Pair(source: record.source, output: TopicPartition(topic: record.topic, partition: record.partition))
+        for pair in pairs {
             if markedPairs.contains(pair) || !seen.insert(pair).inserted { continue }
             newPairs.append(pair)
         }

@@ -321,6 +321,13 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         return count
     }
 
+    /// Every partition of the output topics and of `dead-letters`.
+    private func outputPartitions() throws -> [TopicPartition] {
+        try Set((worker.outputTopics + [.deadLetters]).map(topics.physical)).sorted().flatMap { topic in
+            (0..<(try partitionCount(of: topic))).map { TopicPartition(topic: topic, partition: $0) }
+        }
+    }
+
     /// Looks up the output topics' partition counts before consuming, waiting for them to exist.
     private func loadPartitionCounts() throws {
         let names = Set((worker.outputTopics + [.deadLetters]).map(topics.physical))
@@ -550,6 +557,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         guard !needsRecovery.isEmpty else { return }
         let partitions = needsRecovery.sorted()
         try relay.recover(sources: partitions)
+        try relay.prepareMarks(sources: partitions, outputs: try outputPartitions())
         needsRecovery.removeAll()
     }
 
