@@ -11,11 +11,12 @@ public final class DevBrokerFixture: @unchecked Sendable {
     private var producerStorage: KafkaProducer?
     public let partitions: Int32
 
-    /// Starts a broker and creates `topics` (plus the contract's topics) with `partitions` each.
-    public init(topics: [String] = [], partitions: Int32 = 3, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+    /// Starts `brokers` brokers and creates `topics` (plus the contract's topics) with `partitions` each.
+    public init(topics: [String] = [], partitions: Int32 = 3, brokers: Int = 1,
+                logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         self.logger = logger
         self.partitions = partitions
-        broker = try DevBroker(brokers: 1, logger: logger)
+        broker = try DevBroker(brokers: brokers, logger: logger)
         for topic in Set(TopicName.contractTopics.map(\.rawValue) + topics) {
             try broker.createTopic(topic, partitions: partitions)
         }

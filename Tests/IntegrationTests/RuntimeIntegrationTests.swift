@@ -209,6 +209,34 @@ struct RuntimeIntegrationTests {
         #expect(try store.read { try $0.outboxMark(source: source, output: output) } == 5)
     }
 
+    @Test func outputsTheBrokerFailedToAcknowledgeArePublishedExactlyOnceWhenItReturns() async throws {
+        // Two brokers: inputs, dead letters and the group on broker 1, the outputs on broker 2,
+        // which goes down while batches keep coming, for longer than the producer's message timeout.
+        let cluster = try DevBrokerFixture(topics: ["echo-in", "echo-out"], partitions: 3, brokers: 2)
+        for topic in ["echo-in", "echo-out", "dead-letters"] {
+            for partition in Int32(0)..<3 { try cluster.broker.setLeader(topic: topic, partition: partition, broker: topic == "echo-out" ? 2 : 1) }
+        }
+        try cluster.broker.setGroupCoordinator("g-outage", broker: 1)
+        var configuration = cluster.configuration(dataDirectory: data, groupId: "g-outage")
+        configuration.kafka.properties["message.timeout.ms"] = "1500"
+        let worker = try RunningWorker(EchoWorker(), configuration: configuration)
+        try await worker.waitUntilReady()
+        let all = requests(0..<90, keys: 5)
+        try cluster.publish(Array(all[0..<30]), topic: "echo-in")
+        _ = try await cluster.waitForRecords(on: "echo-out", count: 30)
+
+        cluster.broker.setBrokerDown(2)
+        try cluster.publish(Array(all[30..<60]), topic: "echo-in")
+        try await Task.sleep(for: .seconds(3))
+        cluster.broker.setBrokerUp(2)
+        try cluster.publish(Array(all[60...]), topic: "echo-in")
+        _ = try await cluster.waitForRecords(on: "echo-out", count: 90)
+        try await Task.sleep(for: .milliseconds(500))
+        try await worker.stop()
+        expectExactlyOnce(try echoOutputs(try cluster.records(on: "echo-out")), requests: (0..<90).map { "r\($0)" })
+        #expect(try SQLiteStateStore(dataDirectory: data, workerName: "echo-worker").read { try $0.outboxCount() } == 0)
+    }
+
     @Test func twoInstancesShareTheWorkAcrossRebalancesExactlyOnce() async throws {
         let configuration = fixture.configuration(dataDirectory: data, groupId: "g-scale")
         let all = requests(0..<600, keys: 11)

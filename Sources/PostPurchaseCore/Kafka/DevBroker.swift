@@ -50,6 +50,18 @@ public final class DevBroker {
         _ = rd_kafka_mock_broker_set_down(cluster, brokerId)
     }
 
+    /// Makes `broker` the leader of one partition (tests that take one broker down).
+    public func setLeader(topic: String, partition: Int32, broker: Int32) throws {
+        let error = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: error, operation: "set the leader of \(topic)/\(partition)") }
+    }
+
+    /// Makes `broker` the coordinator of consumer group `groupId`.
+    public func setGroupCoordinator(_ groupId: String, broker: Int32) throws {
+        let error = rd_kafka_mock_coordinator_set(cluster, "group", groupId, broker)
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: error, operation: "set the coordinator of \(groupId)") }
+    }
+
     /// Brings a broker back up.
     public func setBrokerUp(_ brokerId: Int32) {
         _ = rd_kafka_mock_broker_set_up(cluster, brokerId)
