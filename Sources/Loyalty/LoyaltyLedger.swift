@@ -99,7 +99,8 @@ public struct LoyaltyLedger: Codable, Sendable, Equatable {
         policy.tier(for: tierPoints(at: now, policy: policy))
     }
 
-    /// The next moment an earning still in the window leaves it (when the tier may fall), if any.
+    /// The next moment an earning still in the window leaves it (when the tier may fall), if any;
+    /// always after `now`.
     public func nextTierWindowExit(after now: Date, policy: LoyaltyPolicy) -> Date? {
         let start = policy.tierWindowStart(now: now)
         // Adding months keeps order, so the earliest earning leaves first: one calendar step, not one per entry.
@@ -107,7 +108,15 @@ public struct LoyaltyLedger: Codable, Sendable, Equatable {
             .map { $0.earnedAt ?? $0.createdAt }
             .filter { $0 > start }
             .min()
-            .map { policy.tierWindowExit(earnedAt: $0) }
+            .map { earnedAt in
+                // Month arithmetic does not invert at month ends: 29 Feb + 12 months is 28 Feb, yet
+                // 28 Feb − 12 months is 28 Feb, so the earning still counts then. A timer at that
+                // moment would find the tier unchanged and wake up at the same moment again, for
+                // ever. Step to the first day on which the earning really is out of the window.
+                var exit = policy.tierWindowExit(earnedAt: earnedAt)
+                while policy.tierWindowStart(now: exit) < earnedAt { exit = exit.addingTimeInterval(86_400) }
+                return exit
+            }
     }
 
     // MARK: - Bookings

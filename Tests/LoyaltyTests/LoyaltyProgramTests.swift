@@ -264,6 +264,26 @@ struct LoyaltyProgramTests {
         #expect(try h.notifications().last?.subject == "Your membership is now Bronze")
     }
 
+    @Test func aLeapDayPurchaseLeavesTheTierWindowOnceWithoutWakingUpForEver() throws {
+        // Found by the ledger property test: 29 Feb 2028 + 12 months is 28 Feb 2029, when the
+        // purchase still counts, and the tier timer kept rescheduling itself at that same moment.
+        var h = try LoyaltyHarness(now: "2028-02-29T09:00:00Z")
+        try h.send(EventType.orderPaid, F.paid("ORD-BIG", amount: 100_000))
+        #expect(try h.tierChanges().map(\.tier) == [.silver])
+        let program = h.program
+        var firings = 0
+        struct Runaway: Error {}
+        try h.context.advance(to: F.date("2029-03-05T00:00:00Z")) { timer, context in
+            firings += 1
+            if firings > 50 { throw Runaway() }
+            try program.fire(timer, context: &context)
+        }
+        #expect(try h.tierChanges().map(\.tier) == [.silver, .bronze])
+        #expect(h.context.timers.values.allSatisfy { $0.dueAt > h.context.now })
+        let exit = try #require(LoyaltyPolicy().tierWindowExit(earnedAt: F.date("2028-02-29T09:00:00Z")) as Date?)
+        #expect(LoyaltyPolicy().tierWindowStart(now: exit) < F.date("2028-02-29T09:00:00Z"), "the calendar case this test is about")
+    }
+
     @Test mutating func aCancelledPurchaseNoLongerCountsTowardsTheTier() throws {
         try h.send(EventType.orderPaid, F.paid("ORD-BIG", amount: 500_000))
         try h.send(EventType.orderCancelled, OrderCancelled(orderId: "ORD-BIG"))
