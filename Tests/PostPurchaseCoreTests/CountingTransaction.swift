@@ -54,4 +54,6 @@ final class CountingTransaction: StateTransaction {
     func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws {
         try base.setOutboxMark(source: source, output: output, offset: offset)
     }
+    func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] { try base.outboxMarks(sources: sources) }
+    func setOutboxMarks(_ marks: [OutboxMark]) throws { try base.setOutboxMarks(marks) }
 }

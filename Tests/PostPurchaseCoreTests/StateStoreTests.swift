@@ -262,6 +262,36 @@ struct StateStoreTests {
         #expect(try store.read { try $0.outboxMark(source: source, output: TopicPartition(topic: "notifications", partition: 1)) } == nil)
     }
 
+    /// Many marks read and written at once (what a partition assignment does for a thousand
+    /// pairs) agree with the one-at-a-time calls, keep the highest offset and leave other sources out.
+    @Test(arguments: StoreBackend.allCases)
+    func marksOfManyPairsAreReadAndWrittenAtOnce(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        let other = TopicPartition(topic: "orders", partition: 3)
+        let unasked = TopicPartition(topic: "returns", partition: 2)
+        let outputs = (0..<4).map { TopicPartition(topic: "notifications", partition: Int32($0)) }
+        try store.write { transaction throws in
+            try transaction.setOutboxMark(source: source, output: outputs[0], offset: 50)
+            try transaction.setOutboxMarks([
+                OutboxMark(source: source, output: outputs[0], offset: 10),
+                OutboxMark(source: source, output: outputs[1], offset: 7),
+                OutboxMark(source: source, output: outputs[1], offset: 9),
+                OutboxMark(source: other, output: outputs[2], offset: 3),
+                OutboxMark(source: unasked, output: outputs[3], offset: 1),
+            ])
+            try transaction.setOutboxMarks([])
+        }
+        let marks = try store.read { try $0.outboxMarks(sources: [source, other]) }
+        #expect(Set(marks) == [
+            OutboxMark(source: source, output: outputs[0], offset: 50),
+            OutboxMark(source: source, output: outputs[1], offset: 9),
+            OutboxMark(source: other, output: outputs[2], offset: 3),
+        ])
+        #expect(try store.read { try $0.outboxMark(source: source, output: outputs[1]) } == 9)
+        #expect(try store.read { try $0.outboxMarks(sources: []) }.isEmpty)
+        #expect(try store.write { try $0.outboxMarks(sources: [unasked]) } == [OutboxMark(source: unasked, output: outputs[3], offset: 1)])
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aFailedTransactionLeavesNothing(backend: StoreBackend) throws {
         let store = try backend.makeLocation().open()

@@ -147,9 +147,7 @@ final class OutboxRelay {
         try retrying("record acknowledged outputs") {
             try store.write { transaction in
                 try transaction.deleteOutbox(sequences: acknowledged.map(\.sequence))
-                for (pair, offset) in marks {
-                    try transaction.setOutboxMark(source: pair.source, output: pair.output, offset: offset)
-                }
+                try transaction.setOutboxMarks(marks.map { OutboxMark(source: $0.key.source, output: $0.key.output, offset: $0.value) })
             }
         }
         for (topic, group) in Dictionary(grouping: acknowledged, by: \.topic) {
@@ -180,13 +178,14 @@ final class OutboxRelay {
         var pairs: Set<Pair> = []
         let reader = try self.reader ?? KafkaTopicReader(properties: readerProperties, logger: logger)
         self.reader = reader
+        let marks = try storedMarks(sources: Set(records.map(\.source)))
         for record in records {
             let output = TopicPartition(topic: record.topic, partition: record.partition)
             let pair = Pair(source: record.source, output: output)
             guard !pairs.contains(pair) else { continue }
             pairs.insert(pair)
             // No mark means nothing of this pair was ever sent (marks are stored before sending).
-            guard let mark = try store.read({ try $0.outboxMark(source: record.source, output: output) }) else { continue }
+            guard let mark = marks[pair] else { continue }
             let high = try reader.watermarks(output).high
             let start = min(ranges[output]?.lowerBound ?? (mark + 1), mark + 1)
             if start < high { ranges[output] = start..<high }
@@ -200,11 +199,9 @@ final class OutboxRelay {
             try retrying("drop already published outputs") {
                 try store.write { transaction in
                     try transaction.deleteOutbox(sequences: published.map(\.sequence))
-                    for pair in pairs {
-                        if let range = ranges[pair.output] {
-                            try transaction.setOutboxMark(source: pair.source, output: pair.output, offset: range.upperBound - 1)
-                        }
-                    }
+                    try transaction.setOutboxMarks(pairs.compactMap { pair in
+                        ranges[pair.output].map { OutboxMark(source: pair.source, output: pair.output, offset: $0.upperBound - 1) }
+                    })
                 }
             }
         }
@@ -237,24 +234,26 @@ final class OutboxRelay {
             newPairs.append(pair)
         }
         guard !newPairs.isEmpty else { return }
-        let unmarked = try retrying("read output marks") {
-            try store.read { transaction in
-                try newPairs.filter { try transaction.outboxMark(source: $0.source, output: $0.output) == nil }
-            }
-        }
+        let marks = try storedMarks(sources: Set(newPairs.map(\.source)))
+        let unmarked = newPairs.filter { marks[$0] == nil }
         if !unmarked.isEmpty {
             let outputs = Set(unmarked.map(\.output)).sorted()
             let ends = try retrying("query output watermarks") { try producer.queryHighWatermarks(outputs) }
-            try retrying("store output marks") {
-                try store.write { transaction in
-                    // `queryHighWatermarks` answers for every partition asked, or throws.
-                    for pair in unmarked {
-                        if let end = ends[pair.output] { try transaction.setOutboxMark(source: pair.source, output: pair.output, offset: end - 1) }
-                    }
-                }
+            // `queryHighWatermarks` answers for every partition asked, or throws.
+            let newMarks = unmarked.compactMap { pair in
+                ends[pair.output].map { OutboxMark(source: pair.source, output: pair.output, offset: $0 - 1) }
             }
+            try retrying("store output marks") { try store.write { try $0.setOutboxMarks(newMarks) } }
         }
         markedPairs.formUnion(newPairs)
+    }
+
+    /// The stored marks of these input partitions, in one store read (one round trip on PostgreSQL).
+    private func storedMarks(sources: Set<TopicPartition>) throws -> [Pair: Int64] {
+        let marks = try retrying("read output marks") { try store.read { try $0.outboxMarks(sources: sources.sorted()) } }
+        var byPair: [Pair: Int64] = [:]
+        for mark in marks { byPair[Pair(source: mark.source, output: mark.output)] = mark.offset }
+        return byPair
     }
 
     /// Runs `body` until it succeeds, backing off on transient store and broker errors.

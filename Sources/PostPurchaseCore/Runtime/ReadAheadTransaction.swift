@@ -89,4 +89,6 @@ final class ReadAheadTransaction: StateTransaction {
     func outboxCount() throws -> Int { throw Stop() }
     func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? { throw Stop() }
     func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws { throw Stop() }
+    func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] { throw Stop() }
+    func setOutboxMarks(_ marks: [OutboxMark]) throws { throw Stop() }
 }

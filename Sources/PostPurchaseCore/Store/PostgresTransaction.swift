@@ -488,6 +488,37 @@ final class PostgresTransaction: StateTransaction {
             DO UPDATE SET acked_offset = GREATEST(outbox_marks.acked_offset, excluded.acked_offset)
             """)
     }
+
+    func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] {
+        guard !sources.isEmpty else { return [] }
+        let rows = try fetch("""
+            SELECT m.source_topic, m.source_partition, m.topic, m.partition, m.acked_offset
+            FROM outbox_marks m
+            JOIN unnest(\(sources.map(\.topic))::text[], \(sources.map(\.partition))::int4[]) AS s(topic, partition)
+              ON m.source_topic = s.topic AND m.source_partition = s.partition
+            """)
+        return try rows.map { row in
+            let (sourceTopic, sourcePartition, topic, partition, offset) = try row.decode((String, Int32, String, Int32, Int64).self)
+            return OutboxMark(source: TopicPartition(topic: sourceTopic, partition: sourcePartition),
+                              output: TopicPartition(topic: topic, partition: partition), offset: offset)
+        }
+    }
+
+    func setOutboxMarks(_ marks: [OutboxMark]) throws {
+        guard !marks.isEmpty else { return }
+        // A pair given twice keeps its highest offset, as repeated single upserts would (one
+        // statement's ON CONFLICT may not touch a row twice).
+        send("""
+            INSERT INTO outbox_marks(source_topic, source_partition, topic, partition, acked_offset)
+            SELECT source_topic, source_partition, topic, partition, max(acked_offset)
+            FROM unnest(\(marks.map(\.source.topic))::text[], \(marks.map(\.source.partition))::int4[],
+                        \(marks.map(\.output.topic))::text[], \(marks.map(\.output.partition))::int4[],
+                        \(marks.map(\.offset))::int8[]) AS m(source_topic, source_partition, topic, partition, acked_offset)
+            GROUP BY source_topic, source_partition, topic, partition
+            ON CONFLICT (source_topic, source_partition, topic, partition)
+            DO UPDATE SET acked_offset = GREATEST(outbox_marks.acked_offset, excluded.acked_offset)
+            """)
+    }
 }
 
 /// Milliseconds since 1970: how times are stored (exact, sortable integers), as in SQLite.

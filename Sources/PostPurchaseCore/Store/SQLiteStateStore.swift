@@ -353,4 +353,23 @@ struct SQLiteTransaction: StateTransaction {
             ON CONFLICT(source_topic, source_partition, topic, partition) DO UPDATE SET acked_offset = MAX(acked_offset, excluded.acked_offset)
             """, [source.topic, source.partition, output.topic, output.partition, offset])
     }
+
+    func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] {
+        // Local lookups on the primary key's prefix: a loop costs less than building one query.
+        let statement = try db.cachedStatement(sql: """
+            SELECT topic, partition, acked_offset FROM outbox_marks WHERE source_topic = ? AND source_partition = ?
+            """)
+        var marks: [OutboxMark] = []
+        for source in sources {
+            let rows = try Row.fetchCursor(statement, arguments: [source.topic, source.partition])
+            while let row = try rows.next() {
+                marks.append(OutboxMark(source: source, output: TopicPartition(topic: row[0], partition: row[1]), offset: row[2]))
+            }
+        }
+        return marks
+    }
+
+    func setOutboxMarks(_ marks: [OutboxMark]) throws {
+        for mark in marks { try setOutboxMark(source: mark.source, output: mark.output, offset: mark.offset) }
+    }
 }

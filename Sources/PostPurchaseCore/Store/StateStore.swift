@@ -76,6 +76,11 @@ public protocol StateTransaction {
     /// The highest offset acknowledged for outputs of `source` on `output`.
     func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64?
     func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws
+    /// Every mark of these input partitions: many ``outboxMark(source:output:)`` reads in one
+    /// (one round trip on PostgreSQL, where a partition assignment may ask for a thousand).
+    func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark]
+    /// ``setOutboxMark(source:output:offset:)`` for each of `marks` (one statement on PostgreSQL).
+    func setOutboxMarks(_ marks: [OutboxMark]) throws
 
     // MARK: Caching
     /// Whether this write transaction starts from exactly what the store's previous write
