@@ -30,7 +30,9 @@ final class JSONDocument {
     }
 
     let bytes: [UInt8]
-    private(set) var nodes: [Node] = []
+    // Unchecked exclusivity: written only while parsing, by the parser the initialiser owns; the
+    // runtime's dynamic check on every node cost more than the node itself.
+    @exclusivity(unchecked) private(set) var nodes: [Node] = []
     /// Deeper nesting is refused rather than risking the stack on hostile input.
     static let maximumDepth = 256
 

@@ -10,17 +10,19 @@ final class JSONStreamWriter {
     /// A container was written to after a later sibling started.
     struct OutOfOrder: Error {}
 
-    private(set) var bytes: [UInt8] = []
+    // Unchecked exclusivity: one encode owns a writer and never overlaps its own accesses, and the
+    // runtime's dynamic check on every append cost ~5 % of a tracking event's CPU.
+    @exclusivity(unchecked) private(set) var bytes: [UInt8] = []
     private struct Frame {
         var id: Int
         var isObject: Bool
         var count: Int
     }
 
-    private var frames: [Frame] = []
-    private var nextId = 0
+    @exclusivity(unchecked) private var frames: [Frame] = []
+    @exclusivity(unchecked) private var nextId = 0
     /// Set by the non-throwing `Encoder` calls that met out-of-order use.
-    var failed = false
+    @exclusivity(unchecked) var failed = false
 
     init() {
         bytes.reserveCapacity(512)
