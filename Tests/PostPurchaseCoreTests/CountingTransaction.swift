@@ -50,10 +50,6 @@ final class CountingTransaction: StateTransaction {
     func pendingOutbox(sources: [TopicPartition]) throws -> [OutboxRecord] { try base.pendingOutbox(sources: sources) }
     func deleteOutbox(sequences: [Int64]) throws { try base.deleteOutbox(sequences: sequences) }
     func outboxCount() throws -> Int { try base.outboxCount() }
-    func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? { try base.outboxMark(source: source, output: output) }
-    func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws {
-        try base.setOutboxMark(source: source, output: output, offset: offset)
-    }
     func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] { try base.outboxMarks(sources: sources) }
     func setOutboxMarks(_ marks: [OutboxMark]) throws { try base.setOutboxMarks(marks) }
 }

@@ -214,15 +214,6 @@ public final class KafkaProducer {
         return count
     }
 
-    /// Asks the partition leader for the low and high watermarks.
-    public func queryWatermarks(_ partition: TopicPartition, timeoutMilliseconds: Int32 = 10_000) throws -> (low: Int64, high: Int64) {
-        var low: Int64 = -1
-        var high: Int64 = -1
-        let error = rd_kafka_query_watermark_offsets(handle, partition.topic, partition.partition, &low, &high, timeoutMilliseconds)
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(code: error, operation: "query watermarks of \(partition)") }
-        return (low, high)
-    }
-
     /// The high watermarks (the next offset) of several partitions, from one ListOffsets request
     /// per partition leader rather than one round trip per partition. Answers for every partition
     /// asked, or throws.

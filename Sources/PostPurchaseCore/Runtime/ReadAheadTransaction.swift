@@ -87,8 +87,6 @@ final class ReadAheadTransaction: StateTransaction {
     func pendingOutbox(sources: [TopicPartition]) throws -> [OutboxRecord] { throw Stop() }
     func deleteOutbox(sequences: [Int64]) throws { throw Stop() }
     func outboxCount() throws -> Int { throw Stop() }
-    func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? { throw Stop() }
-    func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws { throw Stop() }
     func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] { throw Stop() }
     func setOutboxMarks(_ marks: [OutboxMark]) throws { throw Stop() }
 }

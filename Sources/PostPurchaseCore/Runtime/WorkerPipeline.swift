@@ -321,17 +321,21 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         return count
     }
 
+    /// The physical names of the output topics and of `dead-letters`, sorted.
+    private var outputTopicNames: [String] {
+        Set((worker.outputTopics + [.deadLetters]).map(topics.physical)).sorted()
+    }
+
     /// Every partition of the output topics and of `dead-letters`.
     private func outputPartitions() throws -> [TopicPartition] {
-        try Set((worker.outputTopics + [.deadLetters]).map(topics.physical)).sorted().flatMap { topic in
+        try outputTopicNames.flatMap { topic in
             (0..<(try partitionCount(of: topic))).map { TopicPartition(topic: topic, partition: $0) }
         }
     }
 
     /// Looks up the output topics' partition counts before consuming, waiting for them to exist.
     private func loadPartitionCounts() throws {
-        let names = Set((worker.outputTopics + [.deadLetters]).map(topics.physical))
-        for name in names.sorted() {
+        for name in outputTopicNames {
             var attempt = 0
             while true {
                 do {

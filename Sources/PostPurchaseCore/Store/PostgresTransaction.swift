@@ -472,23 +472,6 @@ final class PostgresTransaction: StateTransaction {
         try fetch("SELECT count(*) FROM outbox").first?.decode(Int.self) ?? 0
     }
 
-    func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? {
-        try fetch("""
-            SELECT acked_offset FROM outbox_marks
-            WHERE source_topic = \(source.topic) AND source_partition = \(source.partition)
-              AND topic = \(output.topic) AND partition = \(output.partition)
-            """).first?.decode(Int64.self)
-    }
-
-    func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws {
-        send("""
-            INSERT INTO outbox_marks(source_topic, source_partition, topic, partition, acked_offset)
-            VALUES (\(source.topic), \(source.partition), \(output.topic), \(output.partition), \(offset))
-            ON CONFLICT (source_topic, source_partition, topic, partition)
-            DO UPDATE SET acked_offset = GREATEST(outbox_marks.acked_offset, excluded.acked_offset)
-            """)
-    }
-
     func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] {
         guard !sources.isEmpty else { return [] }
         let rows = try fetch("""

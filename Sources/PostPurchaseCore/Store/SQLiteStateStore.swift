@@ -341,19 +341,6 @@ struct SQLiteTransaction: StateTransaction {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0
     }
 
-    func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT acked_offset FROM outbox_marks WHERE source_topic = ? AND source_partition = ? AND topic = ? AND partition = ?
-            """), arguments: [source.topic, source.partition, output.topic, output.partition])
-    }
-
-    func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws {
-        try execute("""
-            INSERT INTO outbox_marks(source_topic, source_partition, topic, partition, acked_offset) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(source_topic, source_partition, topic, partition) DO UPDATE SET acked_offset = MAX(acked_offset, excluded.acked_offset)
-            """, [source.topic, source.partition, output.topic, output.partition, offset])
-    }
-
     func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] {
         // Local lookups on the primary key's prefix: a loop costs less than building one query.
         let statement = try db.cachedStatement(sql: """
@@ -370,6 +357,13 @@ struct SQLiteTransaction: StateTransaction {
     }
 
     func setOutboxMarks(_ marks: [OutboxMark]) throws {
-        for mark in marks { try setOutboxMark(source: mark.source, output: mark.output, offset: mark.offset) }
+        // One cached statement per mark: local writes, cheaper than building one statement.
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO outbox_marks(source_topic, source_partition, topic, partition, acked_offset) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(source_topic, source_partition, topic, partition) DO UPDATE SET acked_offset = MAX(acked_offset, excluded.acked_offset)
+            """)
+        for mark in marks {
+            try statement.execute(arguments: [mark.source.topic, mark.source.partition, mark.output.topic, mark.output.partition, mark.offset])
+        }
     }
 }

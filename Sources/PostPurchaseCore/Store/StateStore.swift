@@ -73,13 +73,12 @@ public protocol StateTransaction {
     func pendingOutbox(sources: [TopicPartition]) throws -> [OutboxRecord]
     func deleteOutbox(sequences: [Int64]) throws
     func outboxCount() throws -> Int
-    /// The highest offset acknowledged for outputs of `source` on `output`.
-    func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64?
-    func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws
-    /// Every mark of these input partitions: many ``outboxMark(source:output:)`` reads in one
-    /// (one round trip on PostgreSQL, where a partition assignment may ask for a thousand).
+    /// Every mark (highest acknowledged output offset per output partition) of these input
+    /// partitions, in one read: one round trip on PostgreSQL, where a partition assignment asks
+    /// for over a thousand pairs.
     func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark]
-    /// ``setOutboxMark(source:output:offset:)`` for each of `marks` (one statement on PostgreSQL).
+    /// Stores `marks`, each only raising its pair's stored offset; a pair given twice keeps the
+    /// higher one. One statement on PostgreSQL.
     func setOutboxMarks(_ marks: [OutboxMark]) throws
 
     // MARK: Caching
@@ -92,4 +91,14 @@ public protocol StateTransaction {
 
 extension StateTransaction {
     public var continuesLastWrite: Bool { false }
+
+    /// The mark of one (input partition, output partition) pair, through ``outboxMarks(sources:)``.
+    public func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? {
+        try outboxMarks(sources: [source]).first { $0.output == output }?.offset
+    }
+
+    /// Raises the mark of one pair, through ``setOutboxMarks(_:)``.
+    public func setOutboxMark(source: TopicPartition, output: TopicPartition, offset: Int64) throws {
+        try setOutboxMarks([OutboxMark(source: source, output: output, offset: offset)])
+    }
 }
