@@ -174,22 +174,22 @@ final class OutboxRelay {
     /// Reads each output partition from its mark to its end and removes from the outbox the
     /// records found there. Returns the records still to publish, in their original order.
     private func withoutAlreadyPublished(_ records: [OutboxRecord]) throws -> [OutboxRecord] {
-        var ranges: [TopicPartition: Range<Int64>] = [:]
         var pairs: Set<Pair> = []
-        let reader = try self.reader ?? KafkaTopicReader(properties: readerProperties, logger: logger)
-        self.reader = reader
+        var starts: [TopicPartition: Int64] = [:]
         let marks = try storedMarks(sources: Set(records.map(\.source)))
         for record in records {
-            let output = TopicPartition(topic: record.topic, partition: record.partition)
-            let pair = Pair(source: record.source, output: output)
-            guard !pairs.contains(pair) else { continue }
-            pairs.insert(pair)
+            let pair = Pair(source: record.source, output: TopicPartition(topic: record.topic, partition: record.partition))
+            guard pairs.insert(pair).inserted else { continue }
             // No mark means nothing of this pair was ever sent (marks are stored before sending).
             guard let mark = marks[pair] else { continue }
-            let high = try reader.watermarks(output).high
-            let start = min(ranges[output]?.lowerBound ?? (mark + 1), mark + 1)
-            if start < high { ranges[output] = start..<high }
+            starts[pair.output] = min(starts[pair.output] ?? (mark + 1), mark + 1)
         }
+        // Each output partition is read once, from its earliest mark to its end (one broker request for all ends).
+        let ends = try retrying("query output watermarks") { try producer.queryHighWatermarks(starts.keys.sorted()) }
+        var ranges: [TopicPartition: Range<Int64>] = [:]
+        for (output, start) in starts { if let end = ends[output], start < end { ranges[output] = start..<end } }
+        let reader = try self.reader ?? KafkaTopicReader(properties: readerProperties, logger: logger)
+        self.reader = reader
         var seen: Set<String> = []
         for record in try reader.read(ranges) {
             if let id = record.headers.text(OutboxRecord.outputIdHeader) { seen.insert(id) }
