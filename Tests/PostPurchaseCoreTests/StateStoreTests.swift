@@ -262,6 +262,25 @@ struct StateStoreTests {
         #expect(try store.read { try $0.outboxMark(source: source, output: TopicPartition(topic: "notifications", partition: 1)) } == nil)
     }
 
+    /// Acknowledgements arrive for scattered rows: deleting unordered, repeated and non-adjacent
+    /// sequences removes exactly those rows and keeps the others in order.
+    @Test(arguments: StoreBackend.allCases)
+    func scatteredOutboxRowsAreDeletedExactly(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        let records = (0..<10).map { index in
+            OutboxRecord(source: source, outputId: "out-\(index)", topic: "notifications", partition: 0,
+                         key: Array("k".utf8), value: index == 0 ? Data() : Data("v\(index)".utf8), headers: [])
+        }
+        let stored = try store.write { try $0.appendOutbox(records) }
+        let doomed = [stored[7], stored[2], stored[3], stored[2], stored[9], stored[5]].map(\.sequence)
+        try store.write { try $0.deleteOutbox(sequences: doomed) }
+        let pending = try store.read { try $0.pendingOutbox(sources: [source]) }
+        #expect(pending.map(\.outputId) == ["out-0", "out-1", "out-4", "out-6", "out-8"])
+        #expect(pending.first?.value == Data(), "an empty value stays empty, not null")
+        try store.write { try $0.deleteOutbox(sequences: []) }
+        #expect(try store.read { try $0.outboxCount() } == 5)
+    }
+
     /// Many marks read and written at once (what a partition assignment does for a thousand
     /// pairs) agree with the one-at-a-time calls, keep the highest offset and leave other sources out.
     @Test(arguments: StoreBackend.allCases)

@@ -175,11 +175,16 @@ struct SQLiteTransaction: StateTransaction {
     }
 
     func isProcessed(_ eventId: String) throws -> Bool {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM processed_events WHERE event_id = ?"), arguments: [eventId]) != nil
+        let statement = try SQLiteBoundStatement(db, sql: "SELECT 1 FROM processed_events WHERE event_id = ?")
+        statement.bind(eventId, at: 1)
+        return try statement.hasRow()
     }
 
     func markProcessed(_ eventId: String, at time: Date) throws {
-        try execute("INSERT OR IGNORE INTO processed_events(event_id, processed_at) VALUES (?, ?)", [eventId, millis(time)])
+        let statement = try SQLiteBoundStatement(db, sql: "INSERT OR IGNORE INTO processed_events(event_id, processed_at) VALUES (?, ?)")
+        statement.bind(eventId, at: 1)
+        statement.bind(millis(time), at: 2)
+        try statement.run()
     }
 
     func pruneProcessed(before cutoff: Date) throws -> Int {
@@ -188,7 +193,10 @@ struct SQLiteTransaction: StateTransaction {
     }
 
     func entity(namespace: String, key: String) throws -> Data? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM entities WHERE namespace = ? AND key = ?"), arguments: [namespace, key])
+        let statement = try SQLiteBoundStatement(db, sql: "SELECT value FROM entities WHERE namespace = ? AND key = ?")
+        statement.bind(namespace, at: 1)
+        statement.bind(key, at: 2)
+        return try statement.firstBlob()
     }
 
     func entities(namespace: String, keys: [String]) throws -> [String: Data] {
@@ -201,14 +209,21 @@ struct SQLiteTransaction: StateTransaction {
     }
 
     func putEntity(namespace: String, key: String, value: Data) throws {
-        try execute("""
+        let statement = try SQLiteBoundStatement(db, sql: """
             INSERT INTO entities(namespace, key, value) VALUES (?, ?, ?)
             ON CONFLICT(namespace, key) DO UPDATE SET value = excluded.value
-            """, [namespace, key, value])
+            """)
+        statement.bind(namespace, at: 1)
+        statement.bind(key, at: 2)
+        statement.bind(value, at: 3)
+        try statement.run()
     }
 
     func deleteEntity(namespace: String, key: String) throws {
-        try execute("DELETE FROM entities WHERE namespace = ? AND key = ?", [namespace, key])
+        let statement = try SQLiteBoundStatement(db, sql: "DELETE FROM entities WHERE namespace = ? AND key = ?")
+        statement.bind(namespace, at: 1)
+        statement.bind(key, at: 2)
+        try statement.run()
     }
 
     func entities(namespace: String, keyPrefix: String, limit: Int) throws -> [(key: String, value: Data)] {
@@ -300,17 +315,22 @@ struct SQLiteTransaction: StateTransaction {
     }
 
     func appendOutbox(_ records: [OutboxRecord]) throws -> [OutboxRecord] {
-        let statement = try db.cachedStatement(sql: """
+        let statement = try SQLiteBoundStatement(db, sql: """
             INSERT INTO outbox(source_topic, source_partition, output_id, topic, partition, key, value, headers)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var stored = records
         for index in stored.indices {
             let record = stored[index]
-            try statement.execute(arguments: [
-                record.source.topic, record.source.partition, record.outputId, record.topic, record.partition,
-                record.key.map { Data($0) }, record.value, HeaderCoding.encode(record.headers),
-            ])
+            statement.bind(record.source.topic, at: 1)
+            statement.bind(Int64(record.source.partition), at: 2)
+            statement.bind(record.outputId, at: 3)
+            statement.bind(record.topic, at: 4)
+            statement.bind(Int64(record.partition), at: 5)
+            statement.bind(record.key, at: 6)
+            statement.bind(record.value, at: 7)
+            statement.bind(HeaderCoding.encode(record.headers), at: 8)
+            try statement.run()
             stored[index].sequence = db.lastInsertedRowID
         }
         return stored
@@ -333,8 +353,14 @@ struct SQLiteTransaction: StateTransaction {
     }
 
     func deleteOutbox(sequences: [Int64]) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE sequence = ?")
-        for sequence in sequences { try statement.execute(arguments: [sequence]) }
+        // A batch's rows were written one after another, so its sequences are mostly one run:
+        // one range delete per run instead of one statement per row.
+        let statement = try SQLiteBoundStatement(db, sql: "DELETE FROM outbox WHERE sequence BETWEEN ? AND ?")
+        for run in SequenceRuns(sequences) {
+            statement.bind(run.lowerBound, at: 1)
+            statement.bind(run.upperBound, at: 2)
+            try statement.run()
+        }
     }
 
     func outboxCount() throws -> Int {
