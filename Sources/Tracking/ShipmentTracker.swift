@@ -126,8 +126,18 @@ public struct ShipmentTracker: Sendable {
     }
 
     /// A carrier webhook or `tracking.updated`: correlate, then apply or park.
+    /// The parsed update of a `carrier-events` input, or why it was rejected; `nil` for other
+    /// inputs. Parsing needs no state, so the runtime does it for a whole batch on every core
+    /// (``Worker/prepare(_:)``); ``handle(_:context:)`` parses inputs that come without it.
+    public static func prepare(_ input: WorkerInput) -> Result<CarrierUpdate?, EventRejection>? {
+        guard input.topic == .carrierEvents else { return nil }
+        return Result { () throws(EventRejection) in try CarrierWebhookParser.update(from: input) }
+    }
+
     func carrierUpdate<C: DomainContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
-        guard let update = try CarrierWebhookParser.update(from: input) else { return .ignored }
+        let parsed = input.prepared as? Result<CarrierUpdate?, EventRejection>
+            ?? Result { () throws(EventRejection) in try CarrierWebhookParser.update(from: input) }
+        guard let update = try parsed.get() else { return .ignored }
         if !update.isMapped { UnmappedStatusCounter.count(update, worker: source) }
         let record = input.record
         let position = record.position

@@ -30,4 +30,9 @@ public struct TrackingWorker: RoleWorker {
     public func fire(_ timer: DurableTimer, context: inout WorkerContext) throws {
         try tracker.fire(timer, context: &context)
     }
+
+    /// Parses carrier webhooks ahead of their batch, on every core (see ``ShipmentTracker/prepare(_:)``).
+    public func prepare(_ input: WorkerInput) -> (any Sendable)? {
+        ShipmentTracker.prepare(input)
+    }
 }

@@ -53,6 +53,45 @@ struct ShipmentTrackerTests {
         try context.outputs(EventType.shipmentStatusChanged, as: ShipmentStatusChanged.self)
     }
 
+    // MARK: Preparation
+
+    /// The runtime parses a batch's webhooks ahead of its handlers (`TrackingWorker.prepare`):
+    /// a prepared input must be handled exactly as one the handler parses itself, rejections included.
+    @Test func preparedWebhooksAreHandledExactlyLikeUnpreparedOnes() throws {
+        let worker = TrackingWorker(composer: try Fixture.composer())
+        let inputs = [
+            Fixture.carrierInput(try Fixture.easyPost(status: "pre_transit", detail: nil, at: "2025-03-04T01:00:00Z"), offset: 1),
+            Fixture.carrierInput(try Fixture.easyPost(status: "in_transit", detail: "arrived_at_facility", at: "2025-03-04T06:31:00Z"), offset: 2),
+            Fixture.carrierInput(Data("<xml/>".utf8), offset: 3),
+            Fixture.carrierInput(try Fixture.easyPost(status: "out_for_delivery", detail: "out_for_delivery", at: "2025-03-05T07:00:00Z"), offset: 4),
+            Fixture.carrierInput(try Fixture.data("shippo_track_updated.json"), source: "easypost", offset: 5),
+            Fixture.carrierInput(try Fixture.easyPost(status: "delivered", detail: "arrived_at_destination", at: "2025-03-05T12:00:00Z"), offset: 6),
+        ]
+        func run(prepared: Bool) throws -> (outcomes: [String], outputs: [NSDictionary]) {
+            var context = InMemoryDomainContext(now: Fixture.date("2025-03-03T09:00:00Z"))
+            _ = try tracker.handle(try Fixture.event(EventType.orderPaid, paid(), time: paidAt), context: &context)
+            _ = try tracker.handle(try Fixture.event(EventType.shipmentDispatched, dispatched(), time: paidAt), context: &context)
+            var outcomes: [String] = []
+            for var input in inputs {
+                if prepared { input.prepared = worker.prepare(input) }
+                do {
+                    outcomes.append("\(try tracker.handle(input, context: &context))")
+                } catch {
+                    outcomes.append("rejected: \(error)")
+                }
+            }
+            // Compared as JSON objects: the order of a dictionary's keys in the bytes is not fixed.
+            return (outcomes, try context.emitted.map { try JSONSerialization.jsonObject(with: Data(CloudEventCodec.encodeStructured($0))) as! NSDictionary })
+        }
+        let prepared = try run(prepared: true), unprepared = try run(prepared: false)
+        #expect(prepared.outcomes == unprepared.outcomes)
+        #expect(prepared.outputs == unprepared.outputs)
+        #expect(prepared.outcomes.filter { $0.hasPrefix("rejected") }.count == 1, "the XML body")
+        #expect(prepared.outcomes.last == "applied")
+        #expect(prepared.outputs.contains { $0["type"] as? String == EventType.shipmentDelivered })
+        #expect(worker.prepare(try Fixture.event(EventType.orderPaid, paid(), time: paidAt)) == nil, "only carrier events are prepared")
+    }
+
     // MARK: Correlation
 
     @Test mutating func rawWebhooksOfEveryFormatUpdateTheDispatchedShipment() throws {

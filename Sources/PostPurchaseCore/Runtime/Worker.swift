@@ -17,9 +17,18 @@ public protocol Worker: Sendable {
     func handle(_ input: WorkerInput, context: inout WorkerContext) throws -> HandleOutcome
     /// Reacts to one of its timers falling due.
     func fire(_ timer: DurableTimer, context: inout WorkerContext) throws
+    /// Work on one input that needs no state, such as parsing its payload. The runtime calls it
+    /// for a whole batch, on every core, before the batch's handlers run one by one, and hands
+    /// the result to ``handle(_:context:)`` as ``WorkerInput/prepared``. It must be a pure
+    /// function of the input; failures belong in the result (a handler rethrows them), so that
+    /// they reach the handler in order. The default prepares nothing.
+    func prepare(_ input: WorkerInput) -> (any Sendable)?
 }
 
 extension Worker {
+    /// Workers whose inputs need no preparation need not implement ``prepare(_:)``.
+    public func prepare(_ input: WorkerInput) -> (any Sendable)? { nil }
+
     /// Workers without timers need not implement ``fire(_:context:)``.
     public func fire(_ timer: DurableTimer, context: inout WorkerContext) throws {}
 }
@@ -45,12 +54,16 @@ public struct WorkerInput: Sendable {
     public var record: KafkaRecord
     /// The decoded CloudEvent; `nil` for raw payloads on topics that accept them.
     public var event: CloudEvent?
+    /// What the worker's ``Worker/prepare(_:)`` made of this input (`nil`: not prepared, as in
+    /// tests that build inputs themselves; a handler then does the work itself).
+    public var prepared: (any Sendable)?
 
     /// An input as the runtime hands it over (tests and benchmarks build their own).
-    public init(topic: TopicName, record: KafkaRecord, event: CloudEvent?) {
+    public init(topic: TopicName, record: KafkaRecord, event: CloudEvent?, prepared: (any Sendable)? = nil) {
         self.topic = topic
         self.record = record
         self.event = event
+        self.prepared = prepared
     }
 }
 

@@ -63,6 +63,41 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         var partition: TopicPartition
     }
 
+    /// What can be done for a record before its batch's handlers run, on every core
+    /// (``ParallelMap``): decoding its envelope and the worker's ``Worker/prepare(_:)``.
+    private struct PreparedRecord: Sendable {
+        enum Decoded: Sendable {
+            /// A raw payload on a topic that accepts them.
+            case raw
+            case event(CloudEvent)
+            case rejected(any Error)
+        }
+
+        var subscription: TopicSubscription
+        var decoded: Decoded
+        var prepared: (any Sendable)?
+    }
+
+    /// `nil` for a record of a topic the worker does not subscribe to.
+    private static func prepare(_ record: KafkaRecord, subscriptions: [String: TopicSubscription], worker: W) -> PreparedRecord? {
+        guard let subscription = subscriptions[record.topic] else { return nil }
+        let decoded: PreparedRecord.Decoded
+        if subscription.acceptsRawPayloads && !CloudEventCodec.isCloudEvent(record) {
+            decoded = .raw
+            // Empty raw values are dead-lettered by the pipeline: nothing to prepare.
+            if record.value?.isEmpty ?? true { return PreparedRecord(subscription: subscription, decoded: decoded) }
+        } else {
+            do {
+                decoded = .event(try CloudEventCodec.decode(record))
+            } catch {
+                return PreparedRecord(subscription: subscription, decoded: .rejected(error))
+            }
+        }
+        let event: CloudEvent? = if case .event(let event) = decoded { event } else { nil }
+        let prepared = worker.prepare(WorkerInput(topic: subscription.topic, record: record, event: event))
+        return PreparedRecord(subscription: subscription, decoded: decoded, prepared: prepared)
+    }
+
     private struct BatchResult {
         var nextOffsets: [TopicPartition: Int64] = [:]
         var outbox: [OutboxRecord] = []
@@ -189,13 +224,15 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     /// Applies a batch inside one store transaction; returns the outbox records and new offsets.
     private func apply(_ records: [KafkaRecord], _ transaction: any StateTransaction) throws -> BatchResult {
         var result = BatchResult()
-        var outbox: [OutboxRecord] = []
-        outbox.reserveCapacity(records.count)
-        for record in records {
+        var outbox = PendingOutbox(capacity: records.count)
+        let preparations = try ParallelMap.map(records) { [subscriptions, worker] record in
+            Self.prepare(record, subscriptions: subscriptions, worker: worker)
+        }
+        for (record, preparation) in zip(records, preparations) {
             let partition = record.topicPartition
             if let next = result.nextOffsets[partition] ?? positions[partition], record.offset < next { continue }
             guard owned.contains(partition) else { continue }
-            try handle(record, transaction, &outbox)
+            if let preparation { try handle(record, preparation, transaction, &outbox) }
             result.nextOffsets[partition] = record.offset + 1
         }
         for (partition, next) in result.nextOffsets {
@@ -203,24 +240,24 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 throw OffsetFenceConflict(partition: partition)
             }
         }
-        result.outbox = try transaction.appendOutbox(outbox)
+        result.outbox = try transaction.appendOutbox(try outbox.finish())
         return result
     }
 
-    private func handle(_ record: KafkaRecord, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
-        guard let subscription = subscriptions[record.topic] else { return }
+    private func handle(_ record: KafkaRecord, _ preparation: PreparedRecord, _ transaction: any StateTransaction,
+                        _ outbox: inout PendingOutbox) throws {
+        let subscription = preparation.subscription
         metrics.recordConsumed(topic: subscription.topic.rawValue)
         var event: CloudEvent?
-        if subscription.acceptsRawPayloads && !CloudEventCodec.isCloudEvent(record) {
+        switch preparation.decoded {
+        case .raw:
             if record.value?.isEmpty ?? true {
                 return try deadLetter(record, EventRejection(field: nil, reason: "record value is empty or null (tombstone)", code: .emptyValue), &outbox)
             }
-        } else {
-            do {
-                event = try CloudEventCodec.decode(record)
-            } catch {
-                return try deadLetter(record, error, &outbox)
-            }
+        case .event(let decoded):
+            event = decoded
+        case .rejected(let error):
+            return try deadLetter(record, error, &outbox)
         }
         let typeLabel = event?.type ?? "raw"
         if let event, try transaction.isProcessed(event.id) {
@@ -237,7 +274,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                                     cache: entityCache)
         let outcome: HandleOutcome
         do {
-            outcome = try worker.handle(WorkerInput(topic: subscription.topic, record: record, event: event), context: &context)
+            outcome = try worker.handle(
+                WorkerInput(topic: subscription.topic, record: record, event: event, prepared: preparation.prepared), context: &context)
         } catch let rejection as EventRejection {
             return try deadLetter(record, rejection, &outbox)
         } catch let error where store.isTransient(error) {
@@ -251,7 +289,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         metrics.recordEvent(type: typeLabel, outcome: outcome == .applied ? "applied" : "ignored")
     }
 
-    private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord]) throws {
+    private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout PendingOutbox) throws {
         for key in context.entityWriteOrder {
             switch context.entityWrites[key]! {
             case .put(let data, let value):
@@ -271,20 +309,20 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             }
         }
         for event in context.outputs {
-            outbox.append(try outboxRecord(for: event, source: context.owner))
+            outbox.append(event, as: try outboxRecord(for: event, source: context.owner))
         }
         for (record, rejection) in context.deadLetters {
             try deadLetter(record, rejection, &outbox)
         }
     }
 
+    /// The record for `event`, without its value (encoded for the whole batch by ``PendingOutbox/finish()``).
     private func outboxRecord(for event: OutgoingEvent, source: TopicPartition) throws -> OutboxRecord {
         let topic = topics.physical(event.topic)
         let key = Array(event.key.utf8)
         let partition = Murmur2Partitioner.partition(for: key, partitionCount: try partitionCount(of: topic))
-        let value = try CloudEventCodec.encodeStructured(event)
         return OutboxRecord(
-            source: source, outputId: event.id, topic: topic, partition: partition, key: key, value: Data(value),
+            source: source, outputId: event.id, topic: topic, partition: partition, key: key, value: nil,
             headers: [
                 KafkaHeader(name: "content-type", text: CloudEventCodec.structuredContentType),
                 KafkaHeader(name: OutboxRecord.outputIdHeader, text: event.id),
@@ -292,7 +330,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     }
 
     /// Puts the record, unchanged, on the dead-letter topic with the contract's `dlq-*` headers.
-    private func deadLetter(_ record: KafkaRecord, _ error: any Error, _ outbox: inout [OutboxRecord]) throws {
+    private func deadLetter(_ record: KafkaRecord, _ error: any Error, _ outbox: inout PendingOutbox) throws {
         let rejection = error as? EventRejection ?? EventRejection(field: nil, reason: "\(error)", code: .rejected)
         let outputId = "dlq:\(worker.name):\(record.topic):\(record.partition):\(record.offset)"
         var headers = record.headers
@@ -406,7 +444,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         while !timers.isEmpty {
             do {
                 let outbox = try writeState { transaction -> [OutboxRecord] in
-                    var outbox: [OutboxRecord] = []
+                    var outbox = PendingOutbox()
                     let claimed = try transaction.claimTimers(timers)
                     let firing = timers.filter { claimed.contains($0.id) }
                     if store.readsAreRoundTrips {
@@ -423,7 +461,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                         if changed.contains(timer.id), try !transaction.claimTimer(id: timer.id, dueAt: timer.dueAt) { continue }
                         try fire(timer, now: now, transaction, &outbox, changedTimers: &changed)
                     }
-                    return try transaction.appendOutbox(outbox)
+                    return try transaction.appendOutbox(try outbox.finish())
                 }
                 try relay.publish(outbox)
                 break
@@ -443,7 +481,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     }
 
     /// Fires one claimed timer; adds the ids of the timers its firing scheduled or cancelled to `changedTimers`.
-    private func fire(_ timer: DurableTimer, now: Date, _ transaction: any StateTransaction, _ outbox: inout [OutboxRecord],
+    private func fire(_ timer: DurableTimer, now: Date, _ transaction: any StateTransaction, _ outbox: inout PendingOutbox,
                       changedTimers: inout Set<String>) throws {
         let key = FailureKey.timer(id: timer.id, dueAt: timer.dueAt)
         if let failure = failures[key], failure.count >= settings.maxHandlerAttempts {
