@@ -351,7 +351,7 @@ public struct FollowupPlanner: Sendable {
                 customer.recordMarketing(at: sendAt, cap: policy.marketingCap)
                 try context.save(customer, key: customer.customerId)
             }
-            let notification = try composer.compose(
+            let notification = try composer.prepare(
                 FollowupMessages.draft(followup, order: order, customer: customer, policy: policy, sendAt: sendAt))
             context.emit(OutgoingEvent(
                 topic: .notifications, key: followup.customerId, id: notification.notificationId, type: EventType.notificationRequested,

@@ -411,7 +411,7 @@ public struct LoyaltyProgram: Sendable {
     // MARK: - Outputs
 
     private func tell<C: DomainContext>(_ message: LoyaltyMessages.Message, account: LoyaltyAccount, context: inout C) throws {
-        let notification = try composer.compose(LoyaltyMessages.draft(message, account: account, now: context.now))
+        let notification = try composer.prepare(LoyaltyMessages.draft(message, account: account, now: context.now))
         context.emit(OutgoingEvent(
             topic: .notifications, key: account.customerId, id: notification.notificationId, type: EventType.notificationRequested,
             source: source, subject: notification.orderId ?? account.customerId, time: context.now, data: notification))

@@ -441,7 +441,7 @@ public struct ReturnDesk: Sendable {
 
     private func notify<C: DomainContext>(_ draft: NotificationDraft, context: inout C) throws {
         guard !draft.recipient.customerId.isEmpty else { return }
-        let notification = try composer.compose(draft)
+        let notification = try composer.prepare(draft)
         context.emit(OutgoingEvent(
             topic: .notifications, key: draft.recipient.customerId, id: notification.notificationId, type: EventType.notificationRequested,
             source: source, subject: draft.orderId, time: context.now, data: notification))

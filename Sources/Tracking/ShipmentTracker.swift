@@ -224,7 +224,8 @@ public struct ShipmentTracker: Sendable {
             let contact = try context.load(CustomerContact.self, key: customerId) ?? CustomerContact(customerId: customerId)
             for message in step.messages {
                 let draft = TrackingMessages.draft(message, shipment: shipment, order: order, recipient: contact.recipient, now: context.now)
-                let notification = try composer.compose(draft)
+                // Rendered when the batch's outputs are encoded, on every core.
+                let notification = try composer.prepare(draft)
                 context.emit(OutgoingEvent(
                     topic: .notifications, key: customerId, id: notification.notificationId, type: EventType.notificationRequested,
                     source: source, subject: shipment.orderId, time: context.now, data: notification))

@@ -41,6 +41,21 @@ struct NotificationComposerTests {
         #expect(message.data["parcel"] == .object(["number": 2, "count": 3]))
     }
 
+    /// Handlers emit prepared messages, rendered when their event is encoded: the event's data must
+    /// be the message `compose` renders, and its id and locale known before.
+    @Test(arguments: ["en-US", "ar-SA", "fr-FR"])
+    func aPreparedMessageEncodesAsTheComposedOne(locale: String) throws {
+        let draft = draft(.shipmentDelivered, locale: locale, values: ["location": .text("Riyadh"), "parcel": .group(["number": .number(1), "count": .number(2)])])
+        let prepared = try composer.prepare(draft)
+        let composed = try composer.compose(draft)
+        #expect(prepared.notificationId == composed.notificationId)
+        #expect(prepared.locale == composed.locale)
+        #expect(prepared.orderId == composed.orderId)
+        #expect(prepared.render() == composed)
+        let decoded = try CloudEventCodec.decoder.decode(NotificationRequested.self, from: try CloudEventCodec.encoder.encode(prepared))
+        #expect(decoded == composed)
+    }
+
     @Test func arabicIsolatesLatinAndNumericInserts() throws {
         let message = try composer.compose(draft(locale: "ar-SA", values: ["parcel": .group(["number": .number(2), "count": .number(3)])]))
         let fsi = "\u{2068}", pdi = "\u{2069}"

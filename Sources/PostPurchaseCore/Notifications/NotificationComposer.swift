@@ -135,6 +135,13 @@ public struct NotificationComposer: Sendable {
 
     /// Renders `draft` into the contract's `notification.requested` data.
     public func compose(_ draft: NotificationDraft) throws -> NotificationRequested {
+        try prepare(draft).render()
+    }
+
+    /// Chooses the template and locale of `draft` (what can fail) and leaves the rendering to
+    /// when the message's event is encoded: a handler emits the result as the event's data, and
+    /// the runtime renders it with the batch's other outputs, on every core (``ParallelMap``).
+    public func prepare(_ draft: NotificationDraft) throws -> PreparedNotification {
         let choice = try memo.choice(template: draft.template, locale: draft.recipient.locale) {
             let candidates = languages(for: draft.recipient.locale)
             guard let language = candidates.first(where: { templates["\(draft.template.rawValue).\($0)"] != nil }),
@@ -146,22 +153,45 @@ public struct NotificationComposer: Sendable {
             let sameLanguage = language.split(separator: "-").first == draft.recipient.locale.split(separator: "-").first
             return Choice(parsed: parsed, locale: sameLanguage ? draft.recipient.locale : language)
         }
-        let parsed = choice.parsed
-        let locale = choice.locale
-        var values = draft.values
-        if values["customerName"] == nil, let name = draft.recipient.name, !name.isEmpty { values["customerName"] = .text(name) }
-        let formatter = memo.formatter(locale: locale, timeZone: draft.recipient.timeZone)
-        let context = formatter.context(values)
-        let subject = Self.trimmed(parsed.subject.render(context)[...])
-        let body = Self.tidy(parsed.body.render(context))
-        return NotificationRequested(
-            notificationId: "ntf:" + draft.cause, customerId: draft.recipient.customerId, orderId: draft.orderId,
-            template: draft.template, category: draft.category, channels: draft.recipient.channels, locale: locale,
-            subject: subject, body: body, sendAt: draft.sendAt, data: values.mapValues(\.json))
+        return PreparedNotification(
+            draft: draft, subject: choice.parsed.subject, body: choice.parsed.body, locale: choice.locale,
+            formatter: memo.formatter(locale: choice.locale, timeZone: draft.recipient.timeZone))
+    }
+
+    /// A message whose template and locale are chosen, rendered on ``render()`` (or when encoded,
+    /// as the `notification.requested` data it renders to).
+    public struct PreparedNotification: Encodable, Sendable {
+        fileprivate let draft: NotificationDraft
+        fileprivate let subject: MustacheTemplate
+        fileprivate let body: MustacheTemplate
+        /// The locale the message is rendered in (the customer's, or the fallback language).
+        public let locale: String
+        fileprivate let formatter: NotificationFormatter
+
+        /// The notification's id (the `notification.requested` event's id), known before rendering.
+        public var notificationId: String { "ntf:" + draft.cause }
+        /// The order the message is about, if any.
+        public var orderId: String? { draft.orderId }
+
+        /// The contract's `notification.requested` data.
+        public func render() -> NotificationRequested {
+            var values = draft.values
+            if values["customerName"] == nil, let name = draft.recipient.name, !name.isEmpty { values["customerName"] = .text(name) }
+            let context = formatter.context(values)
+            return NotificationRequested(
+                notificationId: notificationId, customerId: draft.recipient.customerId, orderId: draft.orderId,
+                template: draft.template, category: draft.category, channels: draft.recipient.channels, locale: locale,
+                subject: NotificationComposer.trimmed(subject.render(context)[...]), body: NotificationComposer.tidy(body.render(context)),
+                sendAt: draft.sendAt, data: values.mapValues(\.json))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try render().encode(to: encoder)
+        }
     }
 
     /// Drops the blank lines that false sections leave: leading and trailing ones, and repeats.
-    private static func tidy(_ text: String) -> String {
+    fileprivate static func tidy(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var pendingBlank = false
