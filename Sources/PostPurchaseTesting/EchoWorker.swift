@@ -9,7 +9,8 @@ import Synchronization
 /// For each `echo.request` on `echo-in` it increments the counter of the event's key and emits
 /// `echo.reply` (id `reply:<request id>`) on `echo-out`. Data fields: `requestId` (required),
 /// `failOnce` (throw once, in this process, before succeeding), `reject` (reject the event),
-/// `timerSeconds` (also emit `echo.timer` that many seconds after the event's time).
+/// `timerSeconds` (also emit `echo.timer` that many seconds after the event's time),
+/// `unencodableState` (also save an entity whose encoding fails: a handler bug to contain).
 public struct EchoWorker: Worker {
     public let name: String
     public static let input: TopicName = "echo-in"
@@ -29,11 +30,14 @@ public struct EchoWorker: Worker {
         public var failOnce: Bool?
         public var reject: Bool?
         public var timerSeconds: Double?
-        public init(requestId: String, failOnce: Bool? = nil, reject: Bool? = nil, timerSeconds: Double? = nil) {
+        public var unencodableState: Bool?
+        public init(requestId: String, failOnce: Bool? = nil, reject: Bool? = nil, timerSeconds: Double? = nil,
+                    unencodableState: Bool? = nil) {
             self.requestId = requestId
             self.failOnce = failOnce
             self.reject = reject
             self.timerSeconds = timerSeconds
+            self.unencodableState = unencodableState
         }
     }
 
@@ -54,6 +58,14 @@ public struct EchoWorker: Worker {
         var count: Int
     }
 
+    /// State whose encoding always fails.
+    struct Unencodable: StoredEntity {
+        static let namespace = "echo.unencodable"
+        func encode(to encoder: any Encoder) throws {
+            throw EncodingError.invalidValue(self, .init(codingPath: [], debugDescription: "this entity cannot be encoded"))
+        }
+    }
+
     private struct InjectedFailure: Error, CustomStringConvertible {
         var description: String { "injected failure" }
     }
@@ -70,6 +82,7 @@ public struct EchoWorker: Worker {
         let key = input.record.keyText ?? ""
         let count = (try context.load(Counter.self, key: key)?.count ?? 0) + 1
         try context.save(Counter(count: count), key: key)
+        if request.unencodableState == true { try context.save(Unencodable(), key: key) }
         context.emit(OutgoingEvent(
             topic: Self.output, key: key, id: "reply:\(event.id)", type: "echo.reply", source: name,
             time: context.now, data: Reply(requestId: request.requestId, key: key, count: count)))

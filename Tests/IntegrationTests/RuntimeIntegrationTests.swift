@@ -48,6 +48,27 @@ struct RuntimeIntegrationTests {
         #expect(records.count == 20)
     }
 
+    /// A batch's entities are encoded together at its end. One that cannot be encoded must cost
+    /// only the input that saved it (dead-lettered after its retries), never the batch or the worker.
+    @Test func anEntityThatCannotBeEncodedDeadLettersOnlyTheInputThatSavedIt() async throws {
+        var batch = (0..<10).map { EchoWorker.request(.init(requestId: "u\($0)"), key: "k-enc") }
+        batch[5] = EchoWorker.request(.init(requestId: "u5", unencodableState: true), key: "k-enc")
+        // Published before the worker starts, so they arrive in one batch.
+        try fixture.publish(batch, topic: "echo-in")
+        let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-encode"))
+        let dead = try await fixture.waitForRecords(on: "dead-letters", count: 1)
+        let replies = try await fixture.waitForRecords(on: "echo-out", count: 9)
+        try await Task.sleep(for: .milliseconds(500))
+        try await worker.stop()
+        let outputs = try echoOutputs(try fixture.records(on: "echo-out"))
+        #expect(outputs.map(\.reply.requestId).sorted() == ["u0", "u1", "u2", "u3", "u4", "u6", "u7", "u8", "u9"])
+        #expect(outputs.map(\.reply.count).sorted() == Array(1...9), "the failed input's changes were not applied")
+        #expect(replies.count == 9)
+        let reason = dead.first?.headers.text("dlq-error") ?? ""
+        #expect(reason.hasPrefix("handler-failed:") && reason.contains("cannot be encoded"), "\(reason)")
+        #expect(dead.first?.value == (try fixture.records(on: "echo-in")).first { $0.offset == 5 }?.value)
+    }
+
     /// The pipeline keeps decoded entities between batches; one that another instance on the same
     /// file changed meanwhile must be read again, not served from memory.
     @Test func anEntityAnotherInstanceChangedIsReadAfresh() async throws {

@@ -13,6 +13,8 @@ public struct WorkerContext {
     let owner: TopicPartition
     /// The pipeline's decoded entities (`nil`: decode every load).
     let cache: EntityCache?
+    /// The batch's saves not yet encoded (`nil`: each save is encoded at once).
+    let pending: PendingEntities?
     /// This handler's writes by key, in ``entityWriteOrder``; applied by the runtime when it returns normally.
     var entityWrites: [EntityKey: EntityWrite] = [:]
     var entityWriteOrder: [EntityKey] = []
@@ -25,9 +27,9 @@ public struct WorkerContext {
         var key: String
     }
 
-    /// A save (the encoded bytes and the value, for the pipeline's cache) or a delete.
+    /// A save (the value, and its encoded bytes unless the batch encodes them at its end) or a delete.
     enum EntityWrite {
-        case put(Data, any StoredEntity)
+        case put(Data?, any StoredEntity)
         case delete
     }
 
@@ -36,22 +38,25 @@ public struct WorkerContext {
         case cancel(String)
     }
 
-    init(now: Date, workerName: String, transaction: any StateTransaction, owner: TopicPartition, cache: EntityCache? = nil) {
+    init(now: Date, workerName: String, transaction: any StateTransaction, owner: TopicPartition, cache: EntityCache? = nil,
+         pending: PendingEntities? = nil) {
         self.now = now
         self.workerName = workerName
         self.transaction = transaction
         self.owner = owner
         self.cache = cache
+        self.pending = pending
     }
 
     /// The stored entity of type `T` under `key`, seeing this handler's own earlier writes.
     public func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T? {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
         switch entityWrites[entityKey] {
-        case .put(let data, let value): return try value as? T ?? CloudEventCodec.decoder.decode(T.self, from: data)
+        case .put(_, let value): return try Self.cast(value, to: T.self)
         case .delete: return nil
         case nil: break
         }
+        if let value = pending?.value(entityKey) { return try Self.cast(value, to: T.self) }
         if let current = cache?.current(T.self, entityKey) { return current }
         guard let data = try transaction.entity(namespace: T.namespace, key: key) else { return nil }
         if let cached = cache?.value(T.self, entityKey, bytes: data) { return cached }
@@ -62,20 +67,29 @@ public struct WorkerContext {
 
     /// Entities of type `T` whose key starts with `prefix` (stored ones; this handler's writes applied).
     public func loadAll<T: StoredEntity>(_ type: T.Type, keyPrefix: String, limit: Int = 1_000) throws -> [(key: String, value: T)] {
-        var merged: [String: Data] = [:]
+        // The scan is the store's: what the batch saved so far is written first.
+        if let pending, let cache, !pending.isEmpty { try pending.write(to: transaction, cache: cache) }
+        var merged: [String: T] = [:]
         for (key, value) in try transaction.entities(namespace: T.namespace, keyPrefix: keyPrefix, limit: limit) {
-            merged[key] = value
+            merged[key] = try CloudEventCodec.decoder.decode(T.self, from: value)
         }
         for (entityKey, write) in entityWrites where entityKey.namespace == T.namespace && entityKey.key.hasPrefix(keyPrefix) {
-            if case .put(let data, _) = write { merged[entityKey.key] = data } else { merged[entityKey.key] = nil }
+            if case .put(_, let value) = write { merged[entityKey.key] = try Self.cast(value, to: T.self) } else { merged[entityKey.key] = nil }
         }
-        return try merged.keys.sorted().map { key in (key, try CloudEventCodec.decoder.decode(T.self, from: merged[key]!)) }
+        return merged.keys.sorted().map { key in (key, merged[key]!) }
+    }
+
+    /// `value` as a `T`: itself, or re-read through its encoding when saved as another type of the same namespace.
+    private static func cast<T: StoredEntity>(_ value: any StoredEntity, to type: T.Type) throws -> T {
+        if let typed = value as? T { return typed }
+        return try CloudEventCodec.decoder.decode(T.self, from: CloudEventCodec.encoder.encode(value))
     }
 
     /// Stores `value` under `key` (replacing what was there).
     public mutating func save<T: StoredEntity>(_ value: T, key: String) throws {
         let entityKey = EntityKey(namespace: T.namespace, key: key)
-        let data = try CloudEventCodec.encoder.encode(value)
+        // Encoded with the rest of the batch's saves when the pipeline collects them, else now.
+        let data = pending == nil ? try CloudEventCodec.encoder.encode(value) : nil
         // Into the pipeline's cache only once the runtime applies this handler's changes.
         record(entityKey, .put(data, value))
     }

@@ -43,6 +43,13 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     static var maxTimerDeferral: Duration { .seconds(5) }
     /// Decoded entities, reused while their stored bytes are unchanged.
     private let entityCache = EntityCache()
+    /// The running transaction's saves, encoded and written at its end.
+    private let pendingEntities = PendingEntities()
+    /// False while a batch is handled again after one of its entities failed to encode at its end
+    /// (each save is then encoded at once, so the failure is its handler's).
+    private var encodeEntitiesAtBatchEnd = true
+    /// What handlers' contexts collect saves in.
+    private var pendingSaves: PendingEntities? { encodeEntitiesAtBatchEnd ? pendingEntities : nil }
     private var nextHousekeeping = Date.distantPast
     private var nextPrune = Date.distantPast
 
@@ -173,7 +180,13 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 try relay.send(result.outbox) { [weak self] in self?.commitToKafka(offsets) }
                 metrics.batchSize.record(records.count)
                 metrics.batchDuration.record(duration: ContinuousClock.now - started)
+                encodeEntitiesAtBatchEnd = true
                 return
+            } catch let failure as PendingEntities.EncodingFailure {
+                logger.warning("an entity of the batch failed to encode; handling the batch again, encoding each save at once", metadata: [
+                    LogKey.error: "\(failure.error)",
+                ])
+                encodeEntitiesAtBatchEnd = false
             } catch let retry as HandlerRetry {
                 metrics.handlerFailures.increment()
                 let count = (failures[retry.key]?.count ?? 0) + 1
@@ -213,10 +226,12 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         do {
             return try store.write { transaction in
                 entityCache.begin(transaction)
+                pendingEntities.reset()
                 return try body(transaction)
             }
         } catch {
             entityCache.rolledBack()
+            pendingEntities.reset()
             throw error
         }
     }
@@ -235,6 +250,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             if let preparation { try handle(record, preparation, transaction, &outbox) }
             result.nextOffsets[partition] = record.offset + 1
         }
+        try pendingEntities.write(to: transaction, cache: entityCache)
         for (partition, next) in result.nextOffsets {
             guard try transaction.advanceOffset(partition, expected: positions[partition], next: next) else {
                 throw OffsetFenceConflict(partition: partition)
@@ -271,7 +287,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 field: nil, reason: "handler failed \(failure.count) times: \(failure.lastError)", code: .handlerFailed), &outbox)
         }
         var context = WorkerContext(now: clock.now(), workerName: worker.name, transaction: transaction, owner: record.topicPartition,
-                                    cache: entityCache)
+                                    cache: entityCache, pending: pendingSaves)
         let outcome: HandleOutcome
         do {
             outcome = try worker.handle(
@@ -280,6 +296,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             return try deadLetter(record, rejection, &outbox)
         } catch let error where store.isTransient(error) {
             throw error
+        } catch let failure as PendingEntities.EncodingFailure {
+            throw failure
         } catch {
             throw HandlerRetry(key: key, error: "\(error)")
         }
@@ -292,10 +310,14 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout PendingOutbox) throws {
         for key in context.entityWriteOrder {
             switch context.entityWrites[key]! {
-            case .put(let data, let value):
+            case .put(let data?, let value):
+                pendingEntities.discard(key)
                 try transaction.putEntity(namespace: key.namespace, key: key.key, value: data)
                 entityCache.remember(key, bytes: data, value: value)
+            case .put(nil, let value):
+                pendingEntities.save(key, value)
             case .delete:
+                pendingEntities.discard(key)
                 try transaction.deleteEntity(namespace: key.namespace, key: key.key)
             }
         }
@@ -449,7 +471,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                     let firing = timers.filter { claimed.contains($0.id) }
                     if store.readsAreRoundTrips {
                         try EntityReadAhead.warm(transaction, for: firing) { timer, view in
-                            var context = WorkerContext(now: now, workerName: worker.name, transaction: view, owner: timer.owner, cache: entityCache)
+                            var context = WorkerContext(
+                                now: now, workerName: worker.name, transaction: view, owner: timer.owner, cache: entityCache, pending: pendingSaves)
                             try worker.fire(timer, context: &context)
                         }
                     }
@@ -461,10 +484,17 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                         if changed.contains(timer.id), try !transaction.claimTimer(id: timer.id, dueAt: timer.dueAt) { continue }
                         try fire(timer, now: now, transaction, &outbox, changedTimers: &changed)
                     }
+                    try pendingEntities.write(to: transaction, cache: entityCache)
                     return try transaction.appendOutbox(try outbox.finish())
                 }
                 try relay.publish(outbox)
+                encodeEntitiesAtBatchEnd = true
                 break
+            } catch let failure as PendingEntities.EncodingFailure {
+                logger.warning("an entity failed to encode; firing the timers again, encoding each save at once", metadata: [
+                    LogKey.error: "\(failure.error)",
+                ])
+                encodeEntitiesAtBatchEnd = false
             } catch let retry as HandlerRetry {
                 metrics.handlerFailures.increment()
                 let count = (failures[retry.key]?.count ?? 0) + 1
@@ -489,7 +519,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             logger.error("timer dropped after repeated failures", metadata: [LogKey.timerId: "\(timer.id)", LogKey.error: "\(failure.lastError)"])
             return
         }
-        var context = WorkerContext(now: now, workerName: worker.name, transaction: transaction, owner: timer.owner, cache: entityCache)
+        var context = WorkerContext(
+            now: now, workerName: worker.name, transaction: transaction, owner: timer.owner, cache: entityCache, pending: pendingSaves)
         do {
             try worker.fire(timer, context: &context)
         } catch let rejection as EventRejection {
@@ -497,6 +528,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             return
         } catch let error where store.isTransient(error) {
             throw error
+        } catch let failure as PendingEntities.EncodingFailure {
+            throw failure
         } catch {
             throw HandlerRetry(key: key, error: "\(error)")
         }
