@@ -5,7 +5,7 @@ import Foundation
 /// Dead letters arrive with their bytes; emitted events get theirs in ``finish()``, all at once
 /// and on every core (``ParallelMap``), instead of one by one between handlers.
 struct PendingOutbox {
-    private(set) var records: [OutboxRecord] = []
+    private var records: [OutboxRecord] = []
     private var events: [OutgoingEvent] = []
     /// Index in ``records`` of each of ``events``.
     private var slots: [Int] = []
@@ -13,8 +13,6 @@ struct PendingOutbox {
     init(capacity: Int = 0) {
         records.reserveCapacity(capacity)
     }
-
-    var isEmpty: Bool { records.isEmpty }
 
     /// A record whose bytes are final (a dead letter).
     mutating func append(_ record: OutboxRecord) {
