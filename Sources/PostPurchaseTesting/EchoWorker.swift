@@ -10,7 +10,8 @@ import Synchronization
 /// `echo.reply` (id `reply:<request id>`) on `echo-out`. Data fields: `requestId` (required),
 /// `failOnce` (throw once, in this process, before succeeding), `reject` (reject the event),
 /// `timerSeconds` (also emit `echo.timer` that many seconds after the event's time),
-/// `unencodableState` (also save an entity whose encoding fails: a handler bug to contain).
+/// `unencodableState` (also save an entity whose encoding fails: a handler bug to contain),
+/// `unencodableOutput` (also emit an event whose data cannot be encoded: another such bug).
 public struct EchoWorker: Worker {
     public let name: String
     public static let input: TopicName = "echo-in"
@@ -31,13 +32,15 @@ public struct EchoWorker: Worker {
         public var reject: Bool?
         public var timerSeconds: Double?
         public var unencodableState: Bool?
+        public var unencodableOutput: Bool?
         public init(requestId: String, failOnce: Bool? = nil, reject: Bool? = nil, timerSeconds: Double? = nil,
-                    unencodableState: Bool? = nil) {
+                    unencodableState: Bool? = nil, unencodableOutput: Bool? = nil) {
             self.requestId = requestId
             self.failOnce = failOnce
             self.reject = reject
             self.timerSeconds = timerSeconds
             self.unencodableState = unencodableState
+            self.unencodableOutput = unencodableOutput
         }
     }
 
@@ -58,7 +61,7 @@ public struct EchoWorker: Worker {
         var count: Int
     }
 
-    /// State whose encoding always fails.
+    /// State (or event data) whose encoding always fails.
     struct Unencodable: StoredEntity {
         static let namespace = "echo.unencodable"
         func encode(to encoder: any Encoder) throws {
@@ -86,6 +89,11 @@ public struct EchoWorker: Worker {
         context.emit(OutgoingEvent(
             topic: Self.output, key: key, id: "reply:\(event.id)", type: "echo.reply", source: name,
             time: context.now, data: Reply(requestId: request.requestId, key: key, count: count)))
+        if request.unencodableOutput == true {
+            context.emit(OutgoingEvent(
+                topic: Self.output, key: key, id: "broken:\(event.id)", type: "echo.broken", source: name,
+                time: context.now, data: Unencodable()))
+        }
         if let seconds = request.timerSeconds {
             let payload = try JSONEncoder().encode(Reply(requestId: request.requestId, key: key, count: count))
             context.schedule(timerId: "echo-timer:\(event.id)", at: event.time.addingTimeInterval(seconds), kind: "echo", payload: payload)

@@ -48,25 +48,33 @@ struct RuntimeIntegrationTests {
         #expect(records.count == 20)
     }
 
-    /// A batch's entities are encoded together at its end. One that cannot be encoded must cost
-    /// only the input that saved it (dead-lettered after its retries), never the batch or the worker.
-    @Test func anEntityThatCannotBeEncodedDeadLettersOnlyTheInputThatSavedIt() async throws {
+    /// A batch's entities and outputs are encoded together at its end. One that cannot be encoded
+    /// must cost only the input whose handler produced it (dead-lettered after its retries), never
+    /// the batch or the worker.
+    @Test func anEntityOrOutputThatCannotBeEncodedDeadLettersOnlyTheInputThatMadeIt() async throws {
         var batch = (0..<10).map { EchoWorker.request(.init(requestId: "u\($0)"), key: "k-enc") }
         batch[5] = EchoWorker.request(.init(requestId: "u5", unencodableState: true), key: "k-enc")
+        batch[7] = EchoWorker.request(.init(requestId: "u7", unencodableOutput: true), key: "k-enc")
         // Published before the worker starts, so they arrive in one batch.
         try fixture.publish(batch, topic: "echo-in")
         let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-encode"))
-        let dead = try await fixture.waitForRecords(on: "dead-letters", count: 1)
-        let replies = try await fixture.waitForRecords(on: "echo-out", count: 9)
+        let dead = try await fixture.waitForRecords(on: "dead-letters", count: 2)
+        let replies = try await fixture.waitForRecords(on: "echo-out", count: 8)
         try await Task.sleep(for: .milliseconds(500))
         try await worker.stop()
         let outputs = try echoOutputs(try fixture.records(on: "echo-out"))
-        #expect(outputs.map(\.reply.requestId).sorted() == ["u0", "u1", "u2", "u3", "u4", "u6", "u7", "u8", "u9"])
-        #expect(outputs.map(\.reply.count).sorted() == Array(1...9), "the failed input's changes were not applied")
-        #expect(replies.count == 9)
-        let reason = dead.first?.headers.text("dlq-error") ?? ""
-        #expect(reason.hasPrefix("handler-failed:") && reason.contains("cannot be encoded"), "\(reason)")
-        #expect(dead.first?.value == (try fixture.records(on: "echo-in")).first { $0.offset == 5 }?.value)
+        #expect(outputs.map(\.reply.requestId).sorted() == ["u0", "u1", "u2", "u3", "u4", "u6", "u8", "u9"])
+        #expect(outputs.map(\.reply.count).sorted() == Array(1...8), "the failed inputs' changes were not applied")
+        #expect(replies.count == 8)
+        let inputs = try fixture.records(on: "echo-in")
+        let byOffset = Dictionary(uniqueKeysWithValues: dead.map { (Int($0.headers.text("dlq-offset") ?? "") ?? -1, $0) })
+        #expect(byOffset.keys.sorted() == [5, 7])
+        for (offset, record) in byOffset {
+            let reason = record.headers.text("dlq-error") ?? ""
+            #expect(reason.hasPrefix("handler-failed:") && reason.contains("cannot be encoded"), "\(reason)")
+            #expect(record.value == inputs.first { $0.offset == Int64(offset) }?.value)
+        }
+        #expect(byOffset[7]?.headers.text("dlq-error")?.contains("an output cannot be encoded") == true)
     }
 
     /// The pipeline keeps decoded entities between batches; one that another instance on the same

@@ -7,19 +7,13 @@ import Foundation
 /// thread between handlers. An entity saved several times in a batch is encoded and written
 /// once, with its last value. Until then, loads in the batch see the pending value (through
 /// ``WorkerContext``), and prefix scans write the pending entities first, so every read sees
-/// every earlier save. If an entity cannot be encoded (``EncodingFailure``), the pipeline
-/// handles the batch again with each entity encoded as it is saved, so that the error is the
-/// handler's and the input that caused it is retried and dead-lettered like any failing input.
+/// every earlier save. If an entity cannot be encoded (``BatchEncodingFailure``), the
+/// pipeline handles the batch again with each entity encoded as it is saved.
 /// Confined to the pipeline's thread; emptied at the end of each transaction, written or rolled back.
 final class PendingEntities {
     private var entries: [WorkerContext.EntityKey: any StoredEntity] = [:]
     /// Keys in the order of their first save, so writes are made in a fixed order.
     private var order: [WorkerContext.EntityKey] = []
-
-    /// An entity of the batch could not be encoded.
-    struct EncodingFailure: Error {
-        var error: any Error
-    }
 
     var isEmpty: Bool { entries.isEmpty }
 
@@ -55,7 +49,7 @@ final class PendingEntities {
         do {
             encoded = try ParallelMap.map(values) { value in try CloudEventCodec.encoder.encode(value) }
         } catch {
-            throw EncodingFailure(error: error)
+            throw BatchEncodingFailure(error: error)
         }
         for (index, key) in keys.enumerated() {
             try transaction.putEntity(namespace: key.namespace, key: key.key, value: encoded[index])

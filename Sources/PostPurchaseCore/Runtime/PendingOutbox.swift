@@ -3,7 +3,8 @@ import Foundation
 /// The outbox records of one batch while its handlers run, in the order they were produced.
 ///
 /// Dead letters arrive with their bytes; emitted events get theirs in ``finish()``, all at once
-/// and on every core (``ParallelMap``), instead of one by one between handlers.
+/// and on every core (``ParallelMap``), instead of one by one between handlers. An event that
+/// cannot be encoded fails the batch with ``BatchEncodingFailure``.
 struct PendingOutbox {
     private var records: [OutboxRecord] = []
     private var events: [OutgoingEvent] = []
@@ -28,7 +29,12 @@ struct PendingOutbox {
 
     /// Every record with its value, in production order.
     consuming func finish() throws -> [OutboxRecord] {
-        let encoded = try ParallelMap.map(events, CloudEventCodec.encodeStructured)
+        let encoded: [[UInt8]]
+        do {
+            encoded = try ParallelMap.map(events, CloudEventCodec.encodeStructured)
+        } catch {
+            throw BatchEncodingFailure(error: error)
+        }
         for (slot, bytes) in zip(slots, encoded) { records[slot].value = Data(bytes) }
         return records
     }

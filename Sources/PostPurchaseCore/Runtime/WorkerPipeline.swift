@@ -45,11 +45,12 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private let entityCache = EntityCache()
     /// The running transaction's saves, encoded and written at its end.
     private let pendingEntities = PendingEntities()
-    /// False while a batch is handled again after one of its entities failed to encode at its end
-    /// (each save is then encoded at once, so the failure is its handler's).
-    private var encodeEntitiesAtBatchEnd = true
+    /// False while a batch is handled again after one of its entities or outputs failed to encode
+    /// at its end (``BatchEncodingFailure``): each is then encoded as its handler returns, so the
+    /// failure is that handler's.
+    private var encodeAtBatchEnd = true
     /// What handlers' contexts collect saves in.
-    private var pendingSaves: PendingEntities? { encodeEntitiesAtBatchEnd ? pendingEntities : nil }
+    private var pendingSaves: PendingEntities? { encodeAtBatchEnd ? pendingEntities : nil }
     private var nextHousekeeping = Date.distantPast
     private var nextPrune = Date.distantPast
 
@@ -180,13 +181,13 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 try relay.send(result.outbox) { [weak self] in self?.commitToKafka(offsets) }
                 metrics.batchSize.record(records.count)
                 metrics.batchDuration.record(duration: ContinuousClock.now - started)
-                encodeEntitiesAtBatchEnd = true
+                encodeAtBatchEnd = true
                 return
-            } catch let failure as PendingEntities.EncodingFailure {
-                logger.warning("an entity of the batch failed to encode; handling the batch again, encoding each save at once", metadata: [
+            } catch let failure as BatchEncodingFailure {
+                logger.warning("a value of the batch failed to encode; handling the batch again, encoding each as its handler returns", metadata: [
                     LogKey.error: "\(failure.error)",
                 ])
-                encodeEntitiesAtBatchEnd = false
+                encodeAtBatchEnd = false
             } catch let retry as HandlerRetry {
                 metrics.handlerFailures.increment()
                 let count = (failures[retry.key]?.count ?? 0) + 1
@@ -296,18 +297,33 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             return try deadLetter(record, rejection, &outbox)
         } catch let error where store.isTransient(error) {
             throw error
-        } catch let failure as PendingEntities.EncodingFailure {
+        } catch let failure as BatchEncodingFailure {
             throw failure
         } catch {
             throw HandlerRetry(key: key, error: "\(error)")
         }
-        try applyChanges(context, transaction, &outbox)
+        try applyChanges(context, transaction, &outbox, encodedOutputs: try encodeOutputsAtOnce(context, failing: key))
         if let event { try transaction.markProcessed(event.id, at: context.now) }
         failures[key] = nil
         metrics.recordEvent(type: typeLabel, outcome: outcome == .applied ? "applied" : "ignored")
     }
 
-    private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout PendingOutbox) throws {
+    /// The handler's outputs encoded now, when the batch is handled again after an encoding failure
+    /// (`nil` otherwise: ``PendingOutbox`` encodes them at the batch's end). An output that cannot be
+    /// encoded is then the failure of the input (or timer) `key`.
+    private func encodeOutputsAtOnce(_ context: WorkerContext, failing key: FailureKey) throws -> [Data]? {
+        guard !encodeAtBatchEnd else { return nil }
+        do {
+            return try context.outputs.map { Data(try CloudEventCodec.encodeStructured($0)) }
+        } catch {
+            throw HandlerRetry(key: key, error: "an output cannot be encoded: \(error)")
+        }
+    }
+
+    /// Applies a handler's changes: entity writes (or pending saves), timers, and its outputs and
+    /// dead letters to `outbox`, with `encodedOutputs` as their values if encoded already.
+    private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout PendingOutbox,
+                              encodedOutputs: [Data]?) throws {
         for key in context.entityWriteOrder {
             switch context.entityWrites[key]! {
             case .put(let data?, let value):
@@ -330,8 +346,14 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 try transaction.cancelTimer(id: id)
             }
         }
-        for event in context.outputs {
-            outbox.append(event, as: try outboxRecord(for: event, source: context.owner))
+        for (index, event) in context.outputs.enumerated() {
+            var record = try outboxRecord(for: event, source: context.owner)
+            if let encodedOutputs {
+                record.value = encodedOutputs[index]
+                outbox.append(record)
+            } else {
+                outbox.append(event, as: record)
+            }
         }
         for (record, rejection) in context.deadLetters {
             try deadLetter(record, rejection, &outbox)
@@ -488,13 +510,13 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                     return try transaction.appendOutbox(try outbox.finish())
                 }
                 try relay.publish(outbox)
-                encodeEntitiesAtBatchEnd = true
+                encodeAtBatchEnd = true
                 break
-            } catch let failure as PendingEntities.EncodingFailure {
-                logger.warning("an entity failed to encode; firing the timers again, encoding each save at once", metadata: [
+            } catch let failure as BatchEncodingFailure {
+                logger.warning("a value failed to encode; firing the timers again, encoding each as its handler returns", metadata: [
                     LogKey.error: "\(failure.error)",
                 ])
-                encodeEntitiesAtBatchEnd = false
+                encodeAtBatchEnd = false
             } catch let retry as HandlerRetry {
                 metrics.handlerFailures.increment()
                 let count = (failures[retry.key]?.count ?? 0) + 1
@@ -528,12 +550,12 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             return
         } catch let error where store.isTransient(error) {
             throw error
-        } catch let failure as PendingEntities.EncodingFailure {
+        } catch let failure as BatchEncodingFailure {
             throw failure
         } catch {
             throw HandlerRetry(key: key, error: "\(error)")
         }
-        try applyChanges(context, transaction, &outbox)
+        try applyChanges(context, transaction, &outbox, encodedOutputs: try encodeOutputsAtOnce(context, failing: key))
         for change in context.timerChanges {
             switch change {
             case .schedule(let scheduled): changedTimers.insert(scheduled.id)
