@@ -76,9 +76,11 @@ enum TrackingBenchmark {
         try await running.waitUntilReady()
         let workerStarted = ContinuousClock.now
         let cpuStarted = ProcessCPUTime.seconds()
+        let pipelineCPUStarted = running.health.snapshot.pipelineCPUSeconds
         try await waitUntilConsumed(fixture, topic: "carrier-events")
         let workerSeconds = seconds(ContinuousClock.now - workerStarted)
         let workerCPU = ProcessCPUTime.seconds() - cpuStarted
+        let pipelineCPU = running.health.snapshot.pipelineCPUSeconds - pipelineCPUStarted
         try await running.stop()
         let updates = try fixture.endOffsets(topic: "shipment-updates").values.reduce(0, +)
         let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
@@ -88,6 +90,9 @@ enum TrackingBenchmark {
               + String(format: "%9.0f events/s (%.2f s, to the last committed offset)", Double(events) / workerSeconds, workerSeconds))
         print(String(format: "  CPU per carrier event:        %9.1f µs (whole process: worker, librdkafka and the dev broker)",
                      workerCPU / Double(events) * 1e6))
+        // The pipeline's thread runs the handlers and the store transaction: it bounds throughput.
+        print(String(format: "  pipeline thread CPU per event: %8.1f µs (busy %.0f %% of the run)",
+                     pipelineCPU / Double(events) * 1e6, pipelineCPU / workerSeconds * 100))
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
         try? FileManager.default.removeItem(atPath: data)
     }

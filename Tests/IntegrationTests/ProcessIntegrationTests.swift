@@ -119,6 +119,11 @@ struct ProcessIntegrationTests {
         #expect(metrics.contains("postpurchase_dead_letters_total{worker=\"echo-worker\",topic=\"echo-in\",code=\"not-json\"} 1"))
         #expect(metrics.contains("postpurchase_outputs_published_total{worker=\"echo-worker\",topic=\"echo-out\"} 20"))
         #expect(metrics.contains("postpurchase_assigned_partitions{worker=\"echo-worker\"} 3"))
+        // The pipeline thread's CPU time: a positive number of seconds, far below the test's duration.
+        let pipelineCPU = metrics.split(separator: "\n")
+            .first { $0.hasPrefix("postpurchase_pipeline_cpu_seconds_total{worker=\"echo-worker\"} ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(pipelineCPU.map { $0 > 0 && $0 < 60 } == true, "\(String(describing: pipelineCPU))")
         // Structured JSON logs, one object per line.
         let lines = worker.output.split(separator: "\n").filter { $0.hasPrefix("{") }
         #expect(!lines.isEmpty)

@@ -20,6 +20,8 @@ final class WorkerMetrics {
     let assignedPartitions: Gauge
     let handlerFailures: Counter
     let transientRetries: Counter
+    /// CPU time of the pipeline's thread: its rate near 1 means the worker is at its throughput limit.
+    let pipelineCPU: FloatingPointCounter
     /// Records this instance's store never saw because another store processed them (multi-host SQLite).
     let stateGaps: Counter
 
@@ -34,6 +36,7 @@ final class WorkerMetrics {
         assignedPartitions = Gauge(label: "postpurchase_assigned_partitions", dimensions: dimensions)
         handlerFailures = Counter(label: "postpurchase_handler_failures_total", dimensions: dimensions)
         transientRetries = Counter(label: "postpurchase_transient_retries_total", dimensions: dimensions)
+        pipelineCPU = FloatingPointCounter(label: "postpurchase_pipeline_cpu_seconds_total", dimensions: dimensions)
         stateGaps = Counter(label: "postpurchase_state_gap_records_total", dimensions: dimensions)
     }
 

@@ -9,6 +9,8 @@ public final class WorkerHealth: Sendable {
         public var assignedPartitions: [String] = []
         public var pipelineRunning = false
         public var lastError: String?
+        /// CPU seconds the pipeline's thread has used (updated after each batch and each second).
+        public var pipelineCPUSeconds: Double = 0
         /// Ready: store open and partitions assigned (an instance with none has nothing to do).
         public var ready: Bool { storeOpen && pipelineRunning && !assignedPartitions.isEmpty }
     }

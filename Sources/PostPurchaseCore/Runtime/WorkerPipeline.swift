@@ -52,6 +52,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     /// What handlers' contexts collect saves in.
     private var pendingSaves: PendingEntities? { encodeAtBatchEnd ? pendingEntities : nil }
     private var nextHousekeeping = Date.distantPast
+    /// The pipeline thread's CPU seconds at the last report (``reportPipelineCPU()``).
+    private var pipelineCPUReported = 0.0
     private var nextPrune = Date.distantPast
 
     /// What failed: an input record, or one firing of a timer.
@@ -152,7 +154,10 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             do {
                 let records = try consumer.poll(maxRecords: settings.batchSize, timeoutMilliseconds: pollTimeout())
                 try recoverIfNeeded()
-                if !records.isEmpty { try process(records) }
+                if !records.isEmpty {
+                    try process(records)
+                    reportPipelineCPU()
+                }
                 try relay.settle()
                 try fireDueTimers(lastPollCount: records.count)
                 housekeeping()
@@ -660,10 +665,19 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
 
     // MARK: - Housekeeping
 
+    /// Adds this thread's CPU time since the last report to the metric and the health snapshot.
+    private func reportPipelineCPU() {
+        let seconds = ThreadCPUTime.seconds()
+        metrics.pipelineCPU.increment(by: seconds - pipelineCPUReported)
+        pipelineCPUReported = seconds
+        health.update { $0.pipelineCPUSeconds = seconds }
+    }
+
     private func housekeeping() {
         let now = Date()
         guard now >= nextHousekeeping else { return }
         nextHousekeeping = now.addingTimeInterval(1)
+        reportPipelineCPU()
         for partition in owned {
             // Before the first record of a partition is processed, the fetch position stands in.
             if let high = consumer.cachedHighWatermark(partition),
