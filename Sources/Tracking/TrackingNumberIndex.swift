@@ -32,7 +32,15 @@ public struct TrackingNumberIndex: StoredEntity, Equatable {
 
     /// The store key of a tracking number (carriers differ in case and spacing; numbers do not).
     public static func key(_ trackingNumber: String) -> String {
-        trackingNumber.uppercased().filter { !$0.isWhitespace }
+        // Every carrier event computes this: ASCII numbers (all real ones) skip Unicode case mapping.
+        if let ascii = ascii(trackingNumber, { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 32
+            case 0x09...0x0D, UInt8(ascii: " "): nil
+            default: byte
+            }
+        }) { return ascii }
+        return trackingNumber.uppercased().filter { !$0.isWhitespace }
     }
 
     /// The shipment a carrier update at `time` belongs to: among the entries of a matching carrier
@@ -52,7 +60,33 @@ public struct TrackingNumberIndex: StoredEntity, Equatable {
         return a == b || a.hasPrefix(b) || b.hasPrefix(a)
     }
 
-    private static func normalise(_ carrier: String) -> String {
-        String(carrier.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    /// Lower-cased letters and digits only (`DHL Express` → `dhlexpress`).
+    static func normalise(_ carrier: String) -> String {
+        // Called for each index entry of each carrier event: ASCII names skip Unicode tables.
+        if let ascii = ascii(carrier, { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte + 32
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): byte
+            default: nil
+            }
+        }) { return ascii }
+        return String(carrier.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+
+    /// `text` with each byte mapped by `map` (`nil`: dropped), or `nil` if `text` is not all ASCII.
+    private static func ascii(_ text: String, _ map: (UInt8) -> UInt8?) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                var count = 0
+                for byte in bytes {
+                    guard let mapped = map(byte) else { continue }
+                    buffer[count] = mapped
+                    count += 1
+                }
+                return count
+            }
+        }
     }
 }
