@@ -94,6 +94,7 @@ enum TrackingBenchmark {
         print(String(format: "  pipeline thread CPU per event: %8.1f µs (busy %.0f %% of the run)",
                      pipelineCPU / Double(events) * 1e6, pipelineCPU / workerSeconds * 100))
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
+        print(String(format: "  peak resident memory:          %8.0f MB (whole process, dev broker included)", Double(ProcessPeakMemory.bytes()) / 1e6))
         try? FileManager.default.removeItem(atPath: data)
     }
 

@@ -5,6 +5,9 @@ import PostPurchaseCore
 /// how it was mapped (mapping version) and what it changed.
 public struct CarrierUpdateAudit: StoredEntity, Equatable {
     public static let namespace = "tracking.audit"
+    /// Written once per applied update and read only to investigate: one per carrier event would
+    /// otherwise fill the runtime's entity cache (about 2 KB each) and push the shipments out.
+    public static let keepsDecodedCopy = false
 
     /// The shipment's store key.
     public var shipmentKey: String

@@ -30,6 +30,9 @@ final class EntityCache {
         self.capacity = capacity
     }
 
+    /// Entries held now.
+    var count: Int { entries.count }
+
     /// Called at the start of each write transaction: unless it continues our previous one,
     /// every entry has to be checked against the store again before use.
     func begin(_ transaction: any StateTransaction) {
@@ -58,8 +61,9 @@ final class EntityCache {
     }
 
     /// Remembers that the store holds `bytes` for `key` (read, or written in this transaction),
-    /// and that they decode to `value`.
+    /// and that they decode to `value` (unless its kind keeps no decoded copies).
     func remember(_ key: WorkerContext.EntityKey, bytes: Data, value: any StoredEntity) {
+        guard type(of: value).keepsDecodedCopy else { return }
         if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
         entries[key] = Entry(bytes: bytes, value: value, generation: generation)
     }
