@@ -307,28 +307,18 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         } catch {
             throw HandlerRetry(key: key, error: "\(error)")
         }
-        try applyChanges(context, transaction, &outbox, encodedOutputs: try encodeOutputsAtOnce(context, failing: key))
+        try applyChanges(context, transaction, &outbox, failing: key)
         if let event { try transaction.markProcessed(event.id, at: context.now) }
         failures[key] = nil
         metrics.recordEvent(type: typeLabel, outcome: outcome == .applied ? "applied" : "ignored")
     }
 
-    /// The handler's outputs encoded now, when the batch is handled again after an encoding failure
-    /// (`nil` otherwise: ``PendingOutbox`` encodes them at the batch's end). An output that cannot be
-    /// encoded is then the failure of the input (or timer) `key`.
-    private func encodeOutputsAtOnce(_ context: WorkerContext, failing key: FailureKey) throws -> [Data]? {
-        guard !encodeAtBatchEnd else { return nil }
-        do {
-            return try context.outputs.map { Data(try CloudEventCodec.encodeStructured($0)) }
-        } catch {
-            throw HandlerRetry(key: key, error: "an output cannot be encoded: \(error)")
-        }
-    }
-
-    /// Applies a handler's changes: entity writes (or pending saves), timers, and its outputs and
-    /// dead letters to `outbox`, with `encodedOutputs` as their values if encoded already.
+    /// Applies the changes of the handler of `key` (an input or a timer): entity writes (or pending
+    /// saves), timers, and its outputs and dead letters to `outbox`. Outputs are encoded at the
+    /// batch's end, or here while the batch is handled again after an encoding failure, when one
+    /// that cannot be encoded is the failure of `key`.
     private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout PendingOutbox,
-                              encodedOutputs: [Data]?) throws {
+                              failing key: FailureKey) throws {
         for key in context.entityWriteOrder {
             switch context.entityWrites[key]! {
             case .put(let data?, let value):
@@ -351,14 +341,18 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 try transaction.cancelTimer(id: id)
             }
         }
-        for (index, event) in context.outputs.enumerated() {
+        for event in context.outputs {
             var record = try outboxRecord(for: event, source: context.owner)
-            if let encodedOutputs {
-                record.value = encodedOutputs[index]
-                outbox.append(record)
-            } else {
+            guard !encodeAtBatchEnd else {
                 outbox.append(event, as: record)
+                continue
             }
+            do {
+                record.value = Data(try CloudEventCodec.encodeStructured(event))
+            } catch {
+                throw HandlerRetry(key: key, error: "an output cannot be encoded: \(error)")
+            }
+            outbox.append(record)
         }
         for (record, rejection) in context.deadLetters {
             try deadLetter(record, rejection, &outbox)
@@ -560,7 +554,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         } catch {
             throw HandlerRetry(key: key, error: "\(error)")
         }
-        try applyChanges(context, transaction, &outbox, encodedOutputs: try encodeOutputsAtOnce(context, failing: key))
+        try applyChanges(context, transaction, &outbox, failing: key)
         for change in context.timerChanges {
             switch change {
             case .schedule(let scheduled): changedTimers.insert(scheduled.id)
