@@ -75,11 +75,11 @@ enum TrackingBenchmark {
         let running = try RunningWorker(worker, configuration: configuration)
         try await running.waitUntilReady()
         let workerStarted = ContinuousClock.now
-        let cpuStarted = ProcessCPUTime.seconds()
+        let cpuStarted = ProcessUsage.cpuSeconds()
         let pipelineCPUStarted = running.health.snapshot.pipelineCPUSeconds
         try await waitUntilConsumed(fixture, topic: "carrier-events")
         let workerSeconds = seconds(ContinuousClock.now - workerStarted)
-        let workerCPU = ProcessCPUTime.seconds() - cpuStarted
+        let workerCPU = ProcessUsage.cpuSeconds() - cpuStarted
         let pipelineCPU = running.health.snapshot.pipelineCPUSeconds - pipelineCPUStarted
         try await running.stop()
         let updates = try fixture.endOffsets(topic: "shipment-updates").values.reduce(0, +)
@@ -94,7 +94,7 @@ enum TrackingBenchmark {
         print(String(format: "  pipeline thread CPU per event: %8.1f µs (busy %.0f %% of the run)",
                      pipelineCPU / Double(events) * 1e6, pipelineCPU / workerSeconds * 100))
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
-        print(String(format: "  peak resident memory:          %8.0f MB (whole process, dev broker included)", Double(ProcessPeakMemory.bytes()) / 1e6))
+        print(String(format: "  peak resident memory:          %8.0f MB (whole process, dev broker included)", Double(ProcessUsage.peakResidentBytes()) / 1e6))
         try? FileManager.default.removeItem(atPath: data)
     }
 

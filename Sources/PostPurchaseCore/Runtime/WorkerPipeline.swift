@@ -319,17 +319,17 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     /// that cannot be encoded is the failure of `key`.
     private func applyChanges(_ context: WorkerContext, _ transaction: any StateTransaction, _ outbox: inout PendingOutbox,
                               failing key: FailureKey) throws {
-        for key in context.entityWriteOrder {
-            switch context.entityWrites[key]! {
+        for entityKey in context.entityWriteOrder {
+            switch context.entityWrites[entityKey]! {
             case .put(let data?, let value):
-                pendingEntities.discard(key)
-                try transaction.putEntity(namespace: key.namespace, key: key.key, value: data)
-                entityCache.remember(key, bytes: data, value: value)
+                pendingEntities.discard(entityKey)
+                try transaction.putEntity(namespace: entityKey.namespace, key: entityKey.key, value: data)
+                entityCache.remember(entityKey, bytes: data, value: value)
             case .put(nil, let value):
-                pendingEntities.save(key, value)
+                pendingEntities.save(entityKey, value)
             case .delete:
-                pendingEntities.discard(key)
-                try transaction.deleteEntity(namespace: key.namespace, key: key.key)
+                pendingEntities.discard(entityKey)
+                try transaction.deleteEntity(namespace: entityKey.namespace, key: entityKey.key)
             }
         }
         for change in context.timerChanges {
