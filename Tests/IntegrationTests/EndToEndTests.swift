@@ -275,7 +275,11 @@ struct EndToEndTests {
         options.templatesDirectory = repositoryRoot.appendingPathComponent("Config/templates").path
         options.configFile = repositoryRoot.appendingPathComponent("Config/postpurchase.yaml").path
         // A member that dies for good gives its partitions up after 3 s (a simulated day), not 10.
-        options.environment = ["KAFKA_PROP_SESSION_TIMEOUT_MS": "3000", "KAFKA_PROP_HEARTBEAT_INTERVAL_MS": "500"]
+        // Parked carrier updates wait 10 simulated days (29 s), not 24 h (2.9 s): a rebalance of a few
+        // real seconds must not expire an update whose dispatch event is merely delayed by it.
+        // No journey expects an unmatched update.
+        options.environment = ["KAFKA_PROP_SESSION_TIMEOUT_MS": "3000", "KAFKA_PROP_HEARTBEAT_INTERVAL_MS": "500",
+                               "POSTPURCHASE_TRACKING_UNMATCHED_HOURS": "240"]
             .merging(StoreBackend.environment(databaseURL: databaseURL)) { $1 }
         if databaseURL != nil {
             options.dataDirectoryPerInstance = true
