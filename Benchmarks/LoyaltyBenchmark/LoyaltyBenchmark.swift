@@ -29,7 +29,7 @@ enum LoyaltyBenchmark {
         configuration.runtime.batchSize = 5_000
         let store = try BenchmarkStore(configuration: &configuration)
         defer { store.stop() }
-        print("  state: \(store.backend)")
+        print("  state: \(store.description)")
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let worker = try LoyaltyWorker(composer: try NotificationComposer(directory: templates, required: LoyaltyMessages.templates))

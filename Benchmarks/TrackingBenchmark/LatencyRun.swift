@@ -34,7 +34,9 @@ enum LatencyRun {
         let worker = TrackingWorker(composer: try NotificationComposer(directory: templates, required: TrackingMessages.templates))
         let start = Date(timeIntervalSince1970: 1_740_000_000)
         try await TrackingBenchmark.loadOrders(parcels: parcels, fixture: fixture, configuration: configuration, worker: worker, start: start)
-        print("  batch size \(configuration.runtime.batchSize), poll interval \(configuration.runtime.pollIntervalMs) ms")
+        if CommandLine.arguments.contains("--no-write-behind") { configuration.store.writeBehind = false }
+        print("  batch size \(configuration.runtime.batchSize), poll interval \(configuration.runtime.pollIntervalMs) ms, "
+              + (configuration.store.writeBehind ? "batches written behind" : "batches committed on the pipeline's thread"))
 
         let consumer = try KafkaConsumer(
             // The dev broker (librdkafka's mock cluster) answers a fetch only when fetch.wait.max.ms

@@ -31,7 +31,7 @@ enum TrackingBenchmark {
         configuration.runtime.batchSize = 5_000
         let store = try BenchmarkStore(configuration: &configuration)
         defer { store.stop() }
-        print("  state: \(store.backend)")
+        print("  state: \(store.description)")
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let worker = TrackingWorker(composer: try NotificationComposer(directory: templates, required: TrackingMessages.templates))
@@ -95,6 +95,14 @@ enum TrackingBenchmark {
                      pipelineCPU / Double(events) * 1e6, pipelineCPU / workerSeconds * 100))
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
         print(String(format: "  peak resident memory:          %8.0f MB (whole process, dev broker included)", Double(ProcessUsage.peakResidentBytes()) / 1e6))
+        // What the run left in the store: one audit entry per carrier event, every parcel delivered.
+        let state = try StateStoreFactory.open(configuration, workerName: worker.name, logger: Logger(label: "check"))
+        let (audits, delivered) = try state.read { transaction in
+            (try transaction.entities(namespace: CarrierUpdateAudit.namespace, keyPrefix: "", limit: events * 2).count,
+             try transaction.entities(namespace: Shipment.namespace, keyPrefix: "", limit: parcels * 2)
+                .filter { (try? CloudEventCodec.decoder.decode(Shipment.self, from: $0.value))?.status == .delivered }.count)
+        }
+        print("  stored: \(audits) audit entries, \(delivered) of \(parcels) shipments delivered")
         try? FileManager.default.removeItem(atPath: data)
     }
 

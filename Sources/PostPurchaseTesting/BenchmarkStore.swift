@@ -4,10 +4,13 @@ import PostPurchaseCore
 /// The state backend a worker benchmark measures, chosen on its command line: SQLite in the
 /// benchmark's data directory by default, `--postgres` for a throw-away PostgreSQL server on
 /// loopback (durable settings, like a production server), or `--database-url URL` for a server
-/// of one's own.
+/// of one's own. `--no-write-behind` makes SQLite batches commit on the pipeline's thread
+/// (`store.writeBehind: false`), for comparisons.
 public struct BenchmarkStore {
     /// `SQLite` or `PostgreSQL`, for the printed figures.
     public let backend: String
+    /// The backend and how batches are committed, for the printed set-up.
+    public let description: String
     /// Kept for the run: stopping it removes the database.
     private let server: PostgresTestServer?
 
@@ -25,7 +28,11 @@ public struct BenchmarkStore {
         } else {
             server = nil
         }
+        if arguments.contains("--no-write-behind") { configuration.store.writeBehind = false }
         backend = configuration.store.databaseUrl == nil ? "SQLite" : "PostgreSQL"
+        description = configuration.store.databaseUrl != nil ? backend
+            : configuration.store.writeBehind ? "SQLite, batches written behind (a second thread commits)"
+            : "SQLite, batches committed on the pipeline's thread (--no-write-behind)"
     }
 
     /// Stops the throw-away server, if this run started one.

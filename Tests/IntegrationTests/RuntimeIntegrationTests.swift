@@ -93,6 +93,42 @@ struct RuntimeIntegrationTests {
         #expect(counts == ["x1": 1, "x2": 42])
     }
 
+    /// Batches are committed on a second thread while the next is handled against a snapshot. When
+    /// another process writes to the same file meanwhile, those batches are refused, wound back and
+    /// handled again: no request may be lost, answered twice or counted twice.
+    @Test func batchesWrittenBehindAreHandledAgainWhenAnotherProcessWritesWithNoLossOrDuplicate() async throws {
+        let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-behind"))
+        let all = requests(0..<1_200, keys: 13)
+        // Alone on the file: batches are written behind.
+        for start in stride(from: 0, to: 400, by: 40) {
+            try fixture.publish(Array(all[start..<(start + 40)]), topic: "echo-in")
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 400)
+        #expect(worker.health.snapshot.batchesWrittenBehind > 0)
+        // A second process of this worker keeps committing to the same file.
+        let other = try SQLiteStateStore(dataDirectory: data, workerName: "echo-worker")
+        let writing = Task.detached {
+            var count = 0
+            while !Task.isCancelled {
+                try? other.write { try $0.putEntity(namespace: "elsewhere", key: "k\(count % 10)", value: Data("\(count)".utf8)) }
+                count += 1
+                try? await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        for start in stride(from: 400, to: 1_200, by: 40) {
+            try fixture.publish(Array(all[start..<(start + 40)]), topic: "echo-in")
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        _ = try await fixture.waitForRecords(on: "echo-out", count: 1_200)
+        writing.cancel()
+        try await Task.sleep(for: .milliseconds(500))
+        try await worker.stop()
+        #expect(worker.health.snapshot.writeBehindWindBacks > 0)
+        expectExactlyOnce(try echoOutputs(try fixture.records(on: "echo-out")), requests: (0..<1_200).map { "r\($0)" })
+        #expect(try fixture.committedOffsets(group: "g-behind", topic: "echo-in") == fixture.endOffsets(topic: "echo-in"))
+    }
+
     @Test func malformedMessagesReachDeadLettersWithReasonsAndTheNextIsProcessed() async throws {
         let good = EchoWorker.request(.init(requestId: "good"), key: "k-bad")
         let rejected = EchoWorker.request(.init(requestId: "rej", reject: true), key: "k-bad")

@@ -55,6 +55,15 @@ struct ConfigurationTests {
         #expect(configuration.kafka.properties["socket.keepalive.enable"] == "true")
     }
 
+    @Test func writeBehindIsOnByDefaultAndTheFileOrTheEnvironmentTurnsItOff() throws {
+        #expect(try load("").store.writeBehind)
+        #expect(try !load("store:\n  writeBehind: false\n").store.writeBehind)
+        #expect(try !load("", environment: ["POSTPURCHASE_WRITE_BEHIND": "false"]).store.writeBehind)
+        #expect(try load("store:\n  writeBehind: false\n", environment: ["POSTPURCHASE_WRITE_BEHIND": "true"]).store.writeBehind)
+        expectError(key: "store.writeBehind", "store:\n  writeBehind: sometimes\n")
+        expectError(key: "POSTPURCHASE_WRITE_BEHIND", "", environment: ["POSTPURCHASE_WRITE_BEHIND": "sometimes"])
+    }
+
     @Test func defaultGroupIdFollowsTheContract() {
         #expect(PostPurchaseConfiguration().consumerProperties(workerName: "tracking-worker")["group.id"] == "postpurchase-tracking-worker")
     }

@@ -104,9 +104,10 @@ public enum ConfigurationLoader {
         if let store = map["store"] {
             let r = Reader(path: "store")
             let m = try r.mapping(store)
-            try r.only(m, ["dataDir", "busyTimeoutMs", "databaseUrl"])
+            try r.only(m, ["dataDir", "busyTimeoutMs", "databaseUrl", "writeBehind"])
             try r.string(m, "dataDir") { configuration.store.dataDir = $0 }
             try r.int(m, "busyTimeoutMs") { configuration.store.busyTimeoutMs = $0 }
+            try r.bool(m, "writeBehind") { configuration.store.writeBehind = $0 }
             var databaseUrl: String?
             try r.string(m, "databaseUrl", secret: true) { databaseUrl = $0 }
             if let databaseUrl {
@@ -153,6 +154,13 @@ public enum ConfigurationLoader {
             // Set but empty means SQLite, so a deployment can unset it from the environment.
             configuration.store.databaseUrl = value.isEmpty ? nil : value
             if !value.isEmpty { _ = try PostgresDatabaseURL(value, key: "POSTPURCHASE_DATABASE_URL") }
+        }
+        if let text = environment["POSTPURCHASE_WRITE_BEHIND"] {
+            switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "true", "1", "yes": configuration.store.writeBehind = true
+            case "false", "0", "no": configuration.store.writeBehind = false
+            default: throw ConfigurationError(key: "POSTPURCHASE_WRITE_BEHIND", reason: "'\(text)' is not true or false")
+            }
         }
         if let value = try int("POSTPURCHASE_HTTP_PORT") { configuration.http.port = value }
         if let value = environment["POSTPURCHASE_LOG_LEVEL"] { configuration.logging.level = value }
@@ -307,6 +315,12 @@ public enum ConfigurationLoader {
             guard let value = map[name], !(value is NSNull) else { return }
             if let int = value as? Int { return set(int) }
             throw ConfigurationError(key: key(name), reason: "'\(value)' is not a whole number")
+        }
+
+        func bool(_ map: [String: Any], _ name: String, _ set: (Bool) -> Void) throws {
+            guard let value = map[name], !(value is NSNull) else { return }
+            if let bool = value as? Bool { return set(bool) }
+            throw ConfigurationError(key: key(name), reason: "'\(value)' is not true or false")
         }
 
         func double(_ map: [String: Any], _ name: String, _ set: (Double) -> Void) throws {

@@ -84,6 +84,9 @@ public struct PostPurchaseConfiguration: Sendable, Equatable {
         /// PostgreSQL, shared by instances on many hosts, instead of SQLite files in ``dataDir``.
         /// Default: unset (SQLite). A secret: never logged, never echoed in errors.
         public var databaseUrl: String?
+        /// Default: true. With SQLite, a batch is committed on a second thread while the next one
+        /// is handled against a read snapshot plus the batch's pending writes (PostgreSQL ignores it).
+        public var writeBehind = true
     }
 
     /// The health and metrics endpoint.

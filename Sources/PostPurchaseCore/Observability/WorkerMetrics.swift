@@ -24,6 +24,11 @@ final class WorkerMetrics {
     let pipelineCPU: FloatingPointCounter
     /// Records this instance's store never saw because another store processed them (multi-host SQLite).
     let stateGaps: Counter
+    /// Batches committed on the writer's thread while the next was handled (``StateWriter``).
+    let batchesWrittenBehind: Counter
+    /// Times batches written behind were not applied and were handled again (another process
+    /// wrote to the SQLite file meanwhile, a store error): steadily rising, write-behind only costs.
+    let writeBehindWindBacks: Counter
 
     init(worker: String) {
         self.worker = worker
@@ -38,6 +43,8 @@ final class WorkerMetrics {
         transientRetries = Counter(label: "postpurchase_transient_retries_total", dimensions: dimensions)
         pipelineCPU = FloatingPointCounter(label: "postpurchase_pipeline_cpu_seconds_total", dimensions: dimensions)
         stateGaps = Counter(label: "postpurchase_state_gap_records_total", dimensions: dimensions)
+        batchesWrittenBehind = Counter(label: "postpurchase_batches_written_behind_total", dimensions: dimensions)
+        writeBehindWindBacks = Counter(label: "postpurchase_write_behind_windbacks_total", dimensions: dimensions)
     }
 
     func recordConsumed(topic: String) {

@@ -33,6 +33,9 @@ final class OutboxRelay {
     let maxInFlightBatches: Int
     let maxInFlightRecords: Int
     private var inFlightRecords = 0
+    /// When set, acknowledged records are removed from the outbox on the writer's thread, so the
+    /// pipeline's thread never waits for the store's write lock while the writer holds it.
+    var writer: StateWriter?
 
     private struct Pair: Hashable {
         var source: TopicPartition
@@ -144,10 +147,21 @@ final class OutboxRelay {
             }
         }
         guard !acknowledged.isEmpty else { return failed }
-        try retrying("record acknowledged outputs") {
-            try store.write { transaction in
-                try transaction.deleteOutbox(sequences: acknowledged.map(\.sequence))
-                try transaction.setOutboxMarks(marks.map { OutboxMark(source: $0.key.source, output: $0.key.output, offset: $0.value) })
+        let sequences = acknowledged.map(\.sequence)
+        let newMarks = marks.map { OutboxMark(source: $0.key.source, output: $0.key.output, offset: $0.value) }
+        if let writer {
+            // Behind the pipeline, like its batches: if the clean-up is lost, recovery finds the
+            // rows on the topic (from an older mark) and only deletes them.
+            var journal = StateJournal()
+            journal.deleteOutbox(sequences: sequences)
+            journal.setOutboxMarks(newMarks)
+            writer.submit(journal)
+        } else {
+            try retrying("record acknowledged outputs") {
+                try store.write { transaction in
+                    try transaction.deleteOutbox(sequences: sequences)
+                    try transaction.setOutboxMarks(newMarks)
+                }
             }
         }
         for (topic, group) in Dictionary(grouping: acknowledged, by: \.topic) {

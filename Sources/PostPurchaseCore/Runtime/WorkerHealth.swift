@@ -11,6 +11,10 @@ public final class WorkerHealth: Sendable {
         public var lastError: String?
         /// CPU seconds the pipeline's thread has used (updated after each batch and each second).
         public var pipelineCPUSeconds: Double = 0
+        /// Batches committed behind the pipeline (``StateWriter``), and how often such batches were
+        /// wound back and handled again.
+        public var batchesWrittenBehind = 0
+        public var writeBehindWindBacks = 0
         /// Ready: store open and partitions assigned (an instance with none has nothing to do).
         public var ready: Bool { storeOpen && pipelineRunning && !assignedPartitions.isEmpty }
     }

@@ -55,6 +55,26 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     /// The pipeline thread's CPU seconds at the last report (``reportPipelineCPU()``).
     private var pipelineCPUReported = 0.0
     private var nextPrune = Date.distantPast
+    /// Commits batches on its own thread while the next one is handled, for stores that allow it.
+    private let writer: StateWriter?
+    /// Batches handed to ``writer`` whose outcome the pipeline has not taken yet, oldest first.
+    private var writesBehind: [WriteBehind] = []
+    /// Batches are written behind only once one was committed in an ordinary transaction since
+    /// the start or the last failure: the writer's check that nobody else wrote meanwhile needs a
+    /// previous write of ours to compare with.
+    private var writeBehindReady = false
+    /// After a batch written behind failed, batches use ordinary transactions (and their retries)
+    /// until then.
+    private var writeBehindPausedUntil = ContinuousClock.now
+    /// Batches handed to the writer at most before the pipeline waits for the oldest: each one
+    /// more is one more journal every read looks through.
+    static var maxWritesBehind: Int { 2 }
+    /// How often batches written behind were wound back (``windBack(from:writer:)``), and where
+    /// their partitions were sought to since the last poll began: records polled before a wind-back
+    /// are not handled but fetched again (``refetch(_:)``).
+    private var windBacks = 0
+    private var windBacksAtPoll = 0
+    private var soughtSincePoll: [TopicPartition: Int64] = [:]
 
     /// What failed: an input record, or one firing of a timer.
     private enum FailureKey: Hashable {
@@ -113,6 +133,19 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         var outbox: [OutboxRecord] = []
     }
 
+    /// A batch handled and handed to ``writer``, not yet known to be committed.
+    private struct WriteBehind {
+        var number: UInt64
+        var journal: StateJournal
+        var nextOffsets: [TopicPartition: Int64]
+        /// ``positions`` before the batch: where to start again if it is not committed.
+        var positionsBefore: [TopicPartition: Int64]
+        /// The batch's first offset per partition, for partitions without a stored offset.
+        var firstOffsets: [TopicPartition: Int64]
+        var recordCount: Int
+        var started: ContinuousClock.Instant
+    }
+
     init(
         worker: W, configuration: PostPurchaseConfiguration, store: any StateStore, clock: any WorkerClock,
         health: WorkerHealth, stop: StopSignal, logger: Logger
@@ -136,12 +169,18 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         self.relay = OutboxRelay(
             store: store, producer: producer, readerProperties: configuration.clientProperties(),
             metrics: metrics, logger: logger, stop: stop)
+        let writer = store.supportsWriteBehind && configuration.store.writeBehind ? StateWriter(store: store, logger: logger) : nil
+        self.writer = writer
+        relay.writer = writer
         self.consumer = try KafkaConsumer(
             properties: configuration.consumerProperties(workerName: worker.name), rebalanceListener: self, logger: logger)
     }
 
     /// Runs until ``StopSignal/stop()``; on return the group has been left and offsets committed.
     func run() throws {
+        writer?.start(name: "\(worker.name)-writer")
+        // Stopped after the consumer is closed: closing may revoke partitions, which waits for the writer.
+        defer { writer?.stop() }
         defer {
             consumer.close()
             health.update { $0.pipelineRunning = false; $0.assignedPartitions = [] }
@@ -152,7 +191,10 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         logger.info("worker started", metadata: ["topics": "\(subscriptions.keys.sorted().joined(separator: ","))"])
         while !stop.isStopped {
             do {
+                windBacksAtPoll = windBacks
+                soughtSincePoll.removeAll()
                 let records = try consumer.poll(maxRecords: settings.batchSize, timeoutMilliseconds: pollTimeout())
+                try takeWriteOutcomes(wait: false)
                 try recoverIfNeeded()
                 if !records.isEmpty {
                     try process(records)
@@ -166,6 +208,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             }
         }
         do {
+            try drainWritesBehind()
             try relay.drain()
         } catch {
             logger.warning("outputs not acknowledged at shutdown stay in the outbox for the next owner", metadata: [LogKey.error: "\(error)"])
@@ -177,6 +220,12 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
 
     private func process(_ records: [KafkaRecord]) throws {
         let started = ContinuousClock.now
+        if writer != nil {
+            if try processBehind(records, started: started) { return }
+            // Ordinary transactions see everything committed before them: nothing may be queued.
+            try drainWritesBehind()
+            if windBacks != windBacksAtPoll { return refetch(records) }
+        }
         var attempt = 0
         while true {
             do {
@@ -187,6 +236,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 metrics.batchSize.record(records.count)
                 metrics.batchDuration.record(duration: ContinuousClock.now - started)
                 encodeAtBatchEnd = true
+                writeBehindReady = true
                 return
             } catch let failure as BatchEncodingFailure {
                 logger.warning("a value of the batch failed to encode; handling the batch again, encoding each as its handler returns", metadata: [
@@ -214,6 +264,123 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
                 logger.warning("store unavailable; retrying the batch", metadata: [LogKey.error: "\(error)", LogKey.attempt: "\(attempt)"])
                 try Backoff.sleep(attempt: attempt, stop: stop)
             }
+        }
+    }
+
+    /// Handles a batch against a read snapshot and the journals still with the writer, and hands
+    /// its writes to the writer (``StateWriter``). Returns false, having changed nothing, when the
+    /// batch is to go through an ordinary transaction instead: writing behind is not ready or
+    /// paused, or handling it failed in a way the ordinary path knows how to retry (a handler
+    /// failure, an encoding failure, a store error).
+    private func processBehind(_ records: [KafkaRecord], started: ContinuousClock.Instant) throws -> Bool {
+        guard let writer, writeBehindReady, ContinuousClock.now >= writeBehindPausedUntil, encodeAtBatchEnd else { return false }
+        if windBacks != windBacksAtPoll {
+            refetch(records)
+            return true
+        }
+        while writesBehind.count >= Self.maxWritesBehind { try takeWriteOutcome(wait: true) }
+        if windBacks != windBacksAtPoll {
+            refetch(records)
+            return true
+        }
+        let positionsBefore = positions
+        let earlier = writesBehind.map(\.journal)
+        let seen = store.writesByOthersSeen
+        let handled: (result: BatchResult, journal: StateJournal)
+        do {
+            handled = try store.read { snapshot in
+                let transaction = WriteBehindTransaction(snapshot: snapshot, earlier: earlier, writesByOthersSeen: seen)
+                entityCache.begin(transaction)
+                pendingEntities.reset()
+                let result = try apply(records, transaction)
+                return (result, transaction.journal)
+            }
+        } catch {
+            entityCache.rolledBack()
+            pendingEntities.reset()
+            positions = positionsBefore
+            logger.debug("batch goes through an ordinary transaction", metadata: [LogKey.error: "\(error)"])
+            return false
+        }
+        for (partition, next) in handled.result.nextOffsets { positions[partition] = next }
+        var firstOffsets: [TopicPartition: Int64] = [:]
+        for record in records where firstOffsets[record.topicPartition] == nil { firstOffsets[record.topicPartition] = record.offset }
+        let number = writer.submitBatch(handled.journal)
+        writesBehind.append(WriteBehind(
+            number: number, journal: handled.journal, nextOffsets: handled.result.nextOffsets, positionsBefore: positionsBefore,
+            firstOffsets: firstOffsets, recordCount: records.count, started: started))
+        return true
+    }
+
+    /// Takes the outcomes of batches written behind, oldest first: sends the outputs of each
+    /// committed one; after a failed one, winds back (``windBack(from:)``). With `wait`, waits until
+    /// none is left with the writer.
+    private func takeWriteOutcomes(wait: Bool) throws {
+        while !writesBehind.isEmpty {
+            guard try takeWriteOutcome(wait: wait) else { return }
+        }
+    }
+
+    /// Waits for every batch written behind and takes its outcome.
+    private func drainWritesBehind() throws {
+        try takeWriteOutcomes(wait: true)
+    }
+
+    /// Takes the oldest batch's outcome if decided (or, with `wait`, once it is); returns whether it did.
+    @discardableResult
+    private func takeWriteOutcome(wait: Bool) throws -> Bool {
+        guard let writer, let oldest = writesBehind.first, let outcome = writer.outcome(of: oldest.number, wait: wait) else { return false }
+        switch outcome {
+        case .committed(let stored):
+            writesBehind.removeFirst()
+            let offsets = oldest.nextOffsets
+            try relay.send(stored) { [weak self] in self?.commitToKafka(offsets) }
+            metrics.batchSize.record(oldest.recordCount)
+            metrics.batchDuration.record(duration: ContinuousClock.now - oldest.started)
+            metrics.batchesWrittenBehind.increment()
+            health.update { $0.batchesWrittenBehind += 1 }
+        case .failed(let error):
+            windBack(from: error, writer: writer)
+        }
+        return true
+    }
+
+    /// The oldest batch written behind failed, so it and every later one were not applied: their
+    /// partitions go back to where the store stands, and they are consumed and handled again, in
+    /// ordinary transactions for a while (with their retries and back-off).
+    private func windBack(from error: any Error, writer: StateWriter) {
+        let failed = writesBehind
+        writesBehind.removeAll()
+        writer.resume()
+        entityCache.rolledBack()
+        writeBehindReady = false
+        writeBehindPausedUntil = ContinuousClock.now + .seconds(5)
+        let first = failed[0]
+        var starts: [TopicPartition: Int64] = [:]
+        for batch in failed.reversed() {
+            for (partition, offset) in batch.firstOffsets { starts[partition] = batch.positionsBefore[partition] ?? offset }
+        }
+        for (partition, start) in starts {
+            positions[partition] = first.positionsBefore[partition]
+            soughtSincePoll[partition] = min(soughtSincePoll[partition] ?? start, start)
+            if owned.contains(partition) { try? consumer.seek(partition, to: soughtSincePoll[partition]!) }
+        }
+        windBacks += 1
+        metrics.writeBehindWindBacks.increment()
+        health.update { $0.writeBehindWindBacks += 1 }
+        logger.warning("batches written behind were not applied; handling them again", metadata: [
+            LogKey.error: "\(error)", LogKey.count: "\(failed.reduce(0) { $0 + $1.recordCount })",
+        ])
+    }
+
+    /// Records polled before a wind-back are fetched again rather than handled: they follow the
+    /// records wound back, which come first. Their partitions not wound back are sought to them.
+    private func refetch(_ records: [KafkaRecord]) {
+        var firsts: [TopicPartition: Int64] = [:]
+        for record in records where firsts[record.topicPartition] == nil { firsts[record.topicPartition] = record.offset }
+        for (partition, offset) in firsts where soughtSincePoll[partition] == nil && owned.contains(partition) {
+            soughtSincePoll[partition] = offset
+            try? consumer.seek(partition, to: offset)
         }
     }
 
@@ -446,7 +613,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
 
     private func pollTimeout() -> Int32 {
         // While outputs await acknowledgements, come back soon to finish their batches.
-        var timeout = Double(relay.hasInFlight ? min(settings.pollIntervalMs, 5) : settings.pollIntervalMs)
+        let waiting = relay.hasInFlight || !writesBehind.isEmpty
+        var timeout = Double(waiting ? min(settings.pollIntervalMs, 5) : settings.pollIntervalMs)
         if let due = nextTimerDue {
             let real = clock.realDelay(for: due.timeIntervalSince(clock.now())) * 1000
             // While due timers wait for the backlog, wait a little for the next fetch instead of spinning.
@@ -481,6 +649,8 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             logger.warning("due timers waited \(Self.maxTimerDeferral) for the input backlog; firing them anyway")
         }
         timersDeferredSince = nil
+        // Timers are claimed in ordinary transactions, which must see every batch's writes.
+        try drainWritesBehind()
         let owners = owned.sorted()
         let timers = try store.read { try $0.dueTimers(at: now, owners: owners, limit: settings.timerBatchSize) }
         var attempt = 0
@@ -569,6 +739,11 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     // MARK: - Rebalancing
 
     func partitionsAssigned(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        do {
+            try drainWritesBehind()
+        } catch {
+            logger.warning("batches written behind not finished before an assignment", metadata: [LogKey.error: "\(error)"])
+        }
         var stored: [TopicPartition: Int64] = [:]
         var attempt = 0
         while true {
@@ -619,6 +794,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     func partitionsRevoked(_ partitions: [TopicPartition]) {
         // The next owner recovers what is left in the outbox: nothing of ours may still be on its way.
         do {
+            try drainWritesBehind()
             try relay.drain()
         } catch {
             logger.warning("outputs not acknowledged before revocation stay in the outbox for the next owner", metadata: [LogKey.error: "\(error)"])
@@ -652,6 +828,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private func recoverIfNeeded() throws {
         guard !needsRecovery.isEmpty else { return }
         let partitions = needsRecovery.sorted()
+        try drainWritesBehind()
         try relay.recover(sources: partitions)
         try relay.prepareMarks(sources: partitions, outputs: try outputPartitions())
         needsRecovery.removeAll()
@@ -690,6 +867,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             nextPrune = now.addingTimeInterval(600)
             let cutoff = clock.now().addingTimeInterval(-Double(settings.dedupeRetentionHours) * 3600)
             do {
+                try drainWritesBehind()
                 let removed = try store.write { try $0.pruneProcessed(before: cutoff) }
                 if removed > 0 { logger.info("pruned old idempotency records", metadata: [LogKey.count: "\(removed)"]) }
             } catch {

@@ -11,6 +11,9 @@ public final class SQLiteStateStore: StateStore {
     /// `PRAGMA data_version` at the start of the previous write transaction: it changes only when
     /// another connection commits, so an equal value means our writer saw every change since.
     private let lastWriteDataVersion = Mutex<Int64?>(nil)
+    /// How many write transactions found that another connection had committed since our previous
+    /// one (the first write of this store counts too: it cannot tell).
+    private let otherWritesSeen = Mutex<UInt64>(0)
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String, busyTimeout: Duration = .seconds(5)) throws {
@@ -63,6 +66,7 @@ public final class SQLiteStateStore: StateStore {
                     defer { last = version }
                     return version != nil && last == version
                 }
+                if !continues { otherWritesSeen.withLock { $0 += 1 } }
                 result = try body(SQLiteTransaction(db: db, continuesLastWrite: continues))
                 return .commit
             }
@@ -84,6 +88,12 @@ public final class SQLiteStateStore: StateStore {
 
     /// Reads are lookups in this process (the page cache, at worst the file): nothing to gather.
     public var readsAreRoundTrips: Bool { false }
+
+    public var writesByOthersSeen: UInt64 { otherWritesSeen.withLock { $0 } }
+
+    /// WAL readers see a fixed snapshot without waiting for the writer, and `PRAGMA data_version`
+    /// tells the writer whether another connection committed since its previous transaction.
+    public var supportsWriteBehind: Bool { true }
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()

@@ -21,6 +21,21 @@ public protocol StateStore: AnyObject, Sendable {
     /// ``StateTransaction/entities(namespace:keys:)`` calls first (see ``EntityReadAhead``);
     /// false when reads are local lookups that cost less than gathering them (SQLite).
     var readsAreRoundTrips: Bool { get }
+    /// Whether the pipeline may commit a batch on another thread while it handles the next one
+    /// against a read snapshot (``read(_:)``) plus the batch's pending writes (see ``StateWriter``):
+    /// true where a read snapshot never waits for the writer and the writer can tell whether anyone
+    /// else committed meanwhile (SQLite in WAL mode). False by default.
+    var supportsWriteBehind: Bool { get }
+    /// With ``supportsWriteBehind``: how many of this store's write transactions so far found that
+    /// someone else had committed since its previous one (never decreases). A snapshot read after
+    /// taking this count saw everything committed before any of our later writes if, at a later
+    /// write, the count is unchanged.
+    var writesByOthersSeen: UInt64 { get }
+}
+
+extension StateStore {
+    public var supportsWriteBehind: Bool { false }
+    public var writesByOthersSeen: UInt64 { 0 }
 }
 
 /// The operations available inside a store transaction.

@@ -1,0 +1,174 @@
+import Foundation
+
+/// A batch's transaction while the writes of earlier batches may still be on their way to the
+/// store (``StateWriter``): its own writes are recorded in a ``StateJournal``, and reads see, newest
+/// first, that journal, the earlier batches' journals not yet known to be committed, and a read
+/// snapshot of the store taken after the last of the others was committed.
+///
+/// It claims to continue the store's previous write (``continuesLastWrite``) so the pipeline reuses
+/// its decoded entities; the writer checks that claim before it replays the journal, and the
+/// pipeline handles the batch again if it was wrong. Timers are claimed and fired only in ordinary
+/// transactions (the pipeline waits for the writer first), so claiming them here is an error.
+/// Confined to the pipeline's thread.
+final class WriteBehindTransaction: StateTransaction {
+    private let snapshot: any StateTransaction
+    /// Journals handed to the writer and not yet committed, oldest first.
+    private let earlier: [StateJournal]
+    /// This transaction's writes.
+    private(set) var journal: StateJournal
+
+    /// A write operation the pipeline only makes in ordinary transactions.
+    struct Unsupported: Error, CustomStringConvertible {
+        var operation: String
+        var description: String { "\(operation) is not available while writes are behind" }
+    }
+
+    /// `writesByOthersSeen`: the store's ``StateStore/writesByOthersSeen`` before `snapshot` was taken.
+    init(snapshot: any StateTransaction, earlier: [StateJournal], writesByOthersSeen: UInt64) {
+        self.snapshot = snapshot
+        self.earlier = earlier
+        self.journal = StateJournal(snapshotTakenAfter: writesByOthersSeen)
+    }
+
+    var continuesLastWrite: Bool { true }
+
+    // MARK: Idempotency
+
+    func isProcessed(_ eventId: String) throws -> Bool {
+        if journal.processed.contains(eventId) || earlier.contains(where: { $0.processed.contains(eventId) }) { return true }
+        return try snapshot.isProcessed(eventId)
+    }
+
+    func markProcessed(_ eventId: String, at time: Date) throws {
+        journal.markProcessed(eventId, at: time)
+    }
+
+    func pruneProcessed(before cutoff: Date) throws -> Int {
+        journal.pruneProcessed(before: cutoff)
+        return 0
+    }
+
+    // MARK: Entities
+
+    func entity(namespace: String, key: String) throws -> Data? {
+        if let written = journal.entity(namespace: namespace, key: key) { return written }
+        for earlier in earlier.reversed() {
+            if let written = earlier.entity(namespace: namespace, key: key) { return written }
+        }
+        return try snapshot.entity(namespace: namespace, key: key)
+    }
+
+    func putEntity(namespace: String, key: String, value: Data) throws {
+        journal.putEntity(namespace: namespace, key: key, value: value)
+    }
+
+    func deleteEntity(namespace: String, key: String) throws {
+        journal.deleteEntity(namespace: namespace, key: key)
+    }
+
+    func entities(namespace: String, keys: [String]) throws -> [String: Data] {
+        var found: [String: Data] = [:]
+        for key in keys where found[key] == nil {
+            if let value = try entity(namespace: namespace, key: key) { found[key] = value }
+        }
+        return found
+    }
+
+    func entities(namespace: String, keyPrefix: String, limit: Int) throws -> [(key: String, value: Data)] {
+        let journals = earlier + [journal]
+        // Rows deleted by the journals may be among the stored ones: ask for as many more.
+        let deleted = journals.reduce(0) { $0 + ($1.deletions[namespace] ?? 0) }
+        var merged: [String: Data] = [:]
+        for (key, value) in try snapshot.entities(namespace: namespace, keyPrefix: keyPrefix, limit: limit + deleted) {
+            merged[key] = value
+        }
+        for journal in journals {
+            for (key, value) in journal.entities[namespace] ?? [:] where key.hasPrefix(keyPrefix) { merged[key] = value }
+        }
+        return merged.keys.sorted().prefix(limit).map { key in (key: key, value: merged[key]!) }
+    }
+
+    // MARK: Offsets
+
+    func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
+        var result = try snapshot.storedOffsets(for: partitions)
+        for journal in earlier + [journal] {
+            for partition in partitions { if let next = journal.offsets[partition] { result[partition] = next } }
+        }
+        return result
+    }
+
+    func advanceOffset(_ partition: TopicPartition, expected: Int64?, next: Int64) throws -> Bool {
+        let current = try storedOffsets(for: [partition])[partition]
+        guard current == expected else { return false }
+        journal.advanceOffset(partition, expected: expected, next: next)
+        return true
+    }
+
+    // MARK: Timers
+
+    func scheduleTimer(_ timer: DurableTimer) throws {
+        journal.scheduleTimer(timer)
+    }
+
+    func cancelTimer(id: String) throws {
+        journal.cancelTimer(id: id)
+    }
+
+    func timer(id: String) throws -> DurableTimer? {
+        if let written = journal.timers[id] { return written }
+        for earlier in earlier.reversed() {
+            if let written = earlier.timers[id] { return written }
+        }
+        return try snapshot.timer(id: id)
+    }
+
+    func claimTimer(id: String, dueAt: Date) throws -> Bool {
+        throw Unsupported(operation: "claiming a timer")
+    }
+
+    func claimTimers(_ timers: [DurableTimer]) throws -> Set<String> {
+        throw Unsupported(operation: "claiming timers")
+    }
+
+    func dueTimers(at time: Date, owners: [TopicPartition], limit: Int) throws -> [DurableTimer] {
+        throw Unsupported(operation: "listing due timers")
+    }
+
+    func nextTimerDue(owners: [TopicPartition]) throws -> Date? {
+        throw Unsupported(operation: "finding the next due timer")
+    }
+
+    func timerCount() throws -> Int {
+        throw Unsupported(operation: "counting timers")
+    }
+
+    // MARK: Outbox
+
+    /// Records the records; their sequence numbers are given when the writer stores them, so the
+    /// pipeline sends them from the writer's report, not from this result.
+    func appendOutbox(_ records: [OutboxRecord]) throws -> [OutboxRecord] {
+        journal.appendOutbox(records)
+        return records
+    }
+
+    func pendingOutbox(sources: [TopicPartition]) throws -> [OutboxRecord] {
+        throw Unsupported(operation: "reading the outbox")
+    }
+
+    func deleteOutbox(sequences: [Int64]) throws {
+        journal.deleteOutbox(sequences: sequences)
+    }
+
+    func outboxCount() throws -> Int {
+        throw Unsupported(operation: "counting the outbox")
+    }
+
+    func outboxMarks(sources: [TopicPartition]) throws -> [OutboxMark] {
+        throw Unsupported(operation: "reading output marks")
+    }
+
+    func setOutboxMarks(_ marks: [OutboxMark]) throws {
+        journal.setOutboxMarks(marks)
+    }
+}
