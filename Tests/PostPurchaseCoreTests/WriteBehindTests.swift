@@ -31,8 +31,8 @@ struct WriteBehindTests {
         OutboxRecord(source: source, outputId: id, topic: "out", partition: 0, key: nil, value: data(id), headers: [])
     }
 
-    /// Reads go to this batch's journal, then to earlier journals newest first, then to the snapshot.
-    @Test func readsSeeTheBatchThenEarlierJournalsThenTheSnapshot() throws {
+    /// Reads go to this batch's journal, then to earlier journals newest first, then to the store.
+    @Test func readsSeeTheBatchThenEarlierJournalsThenTheStore() throws {
         let store = try makeStore()
         try store.write { transaction throws in
             for key in ["a", "b", "p|1", "p|2", "p|3"] { try transaction.putEntity(namespace: "n", key: key, value: data("stored \(key)")) }
@@ -41,8 +41,8 @@ struct WriteBehindTests {
             try transaction.scheduleTimer(timer("t1"))
         }
         let seen = store.writesByOthersSeen
-        let earlier = try store.read { snapshot throws in
-            let transaction = WriteBehindTransaction(snapshot: snapshot, earlier: [], writesByOthersSeen: seen)
+        let earlier = try { () throws -> StateJournal in
+            let transaction = WriteBehindTransaction(store: store, earlier: [], writesByOthersSeen: seen)
             try transaction.putEntity(namespace: "n", key: "a", value: data("earlier a"))
             try transaction.deleteEntity(namespace: "n", key: "b")
             try transaction.deleteEntity(namespace: "n", key: "p|2")
@@ -52,9 +52,9 @@ struct WriteBehindTests {
             try transaction.scheduleTimer(timer("t2"))
             try transaction.cancelTimer(id: "t1")
             return transaction.journal
-        }
-        try store.read { snapshot throws in
-            let transaction = WriteBehindTransaction(snapshot: snapshot, earlier: [earlier], writesByOthersSeen: seen)
+        }()
+        do {
+            let transaction = WriteBehindTransaction(store: store, earlier: [earlier], writesByOthersSeen: seen)
             try transaction.putEntity(namespace: "n", key: "p|5", value: data("current p|5"))
             try transaction.deleteEntity(namespace: "n", key: "p|1")
             #expect(try transaction.entity(namespace: "n", key: "a") == data("earlier a"))
@@ -73,8 +73,8 @@ struct WriteBehindTests {
             #expect(try transaction.timer(id: "t1") == nil)
             #expect(try transaction.timer(id: "t2") == timer("t2"))
             #expect(throws: WriteBehindTransaction.Unsupported.self) { try transaction.claimTimer(id: "t2", dueAt: Date()) }
-            // The snapshot itself is untouched.
-            #expect(try snapshot.entity(namespace: "n", key: "a") == data("stored a"))
+            // The store itself is untouched.
+            #expect(try store.read { try $0.entity(namespace: "n", key: "a") } == data("stored a"))
         }
     }
 
@@ -85,11 +85,11 @@ struct WriteBehindTests {
         try store.write { _ = try $0.advanceOffset(source, expected: nil, next: 0) }
         let writer = startWriter(store)
         defer { writer.stop() }
-        var first = StateJournal(snapshotTakenAfter: store.writesByOthersSeen)
+        var first = StateJournal(readsSince: store.writesByOthersSeen)
         first.putEntity(namespace: "n", key: "a", value: data("1"))
         first.advanceOffset(source, expected: 0, next: 10)
         first.appendOutbox([record("o1"), record("o2")])
-        var second = StateJournal(snapshotTakenAfter: store.writesByOthersSeen)
+        var second = StateJournal(readsSince: store.writesByOthersSeen)
         second.putEntity(namespace: "n", key: "a", value: data("2"))
         second.deleteEntity(namespace: "n", key: "a")
         second.putEntity(namespace: "n", key: "b", value: data("3"))
@@ -123,9 +123,9 @@ struct WriteBehindTests {
         let other = try SQLiteStateStore(path: store.path)
         let writer = startWriter(store)
         defer { writer.stop() }
-        var stale = StateJournal(snapshotTakenAfter: store.writesByOthersSeen)
+        var stale = StateJournal(readsSince: store.writesByOthersSeen)
         stale.putEntity(namespace: "n", key: "mine", value: data("stale"))
-        var later = StateJournal(snapshotTakenAfter: store.writesByOthersSeen)
+        var later = StateJournal(readsSince: store.writesByOthersSeen)
         later.putEntity(namespace: "n", key: "later", value: data("later"))
         var cleanUp = StateJournal()
         cleanUp.putEntity(namespace: "n", key: "clean-up", value: data("done"))
@@ -150,7 +150,7 @@ struct WriteBehindTests {
         }
         // After resuming, a batch whose snapshot follows the other process's write is committed.
         writer.resume()
-        var fresh = StateJournal(snapshotTakenAfter: store.writesByOthersSeen)
+        var fresh = StateJournal(readsSince: store.writesByOthersSeen)
         fresh.putEntity(namespace: "n", key: "mine", value: data("fresh"))
         guard case .committed = writer.outcome(of: writer.submitBatch(fresh), wait: true) else {
             Issue.record("a fresh batch was refused")
@@ -166,7 +166,7 @@ struct WriteBehindTests {
         try store.write { _ = try $0.advanceOffset(source, expected: nil, next: 5) }
         let writer = startWriter(store)
         defer { writer.stop() }
-        var journal = StateJournal(snapshotTakenAfter: store.writesByOthersSeen)
+        var journal = StateJournal(readsSince: store.writesByOthersSeen)
         journal.putEntity(namespace: "n", key: "a", value: data("1"))
         journal.advanceOffset(source, expected: 3, next: 8)
         guard case .failed(let error) = writer.outcome(of: writer.submitBatch(journal), wait: true) else {

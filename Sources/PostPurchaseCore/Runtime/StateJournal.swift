@@ -21,10 +21,10 @@ struct StateJournal: Sendable {
         case setOutboxMarks([OutboxMark])
     }
 
-    /// For a journal built on reads outside the write transaction that replays it (a snapshot
-    /// plus earlier journals): ``StateStore/writesByOthersSeen`` before the snapshot was taken.
+    /// For a journal built on reads outside the write transaction that replays it (the store's
+    /// latest state plus earlier journals): ``StateStore/writesByOthersSeen`` before its first read.
     /// It is valid only if nobody else committed since, which the writer checks before replaying it.
-    var snapshotTakenAfter: UInt64?
+    var readsSince: UInt64?
     private(set) var operations: [Operation] = []
     /// Entities as the operations leave them (`nil`: deleted), by namespace and key: a prefix scan
     /// looks through its namespace only.
@@ -36,8 +36,8 @@ struct StateJournal: Sendable {
     private(set) var timers: [String: DurableTimer?] = [:]
     private(set) var offsets: [TopicPartition: Int64] = [:]
 
-    init(snapshotTakenAfter: UInt64? = nil) {
-        self.snapshotTakenAfter = snapshotTakenAfter
+    init(readsSince: UInt64? = nil) {
+        self.readsSince = readsSince
     }
 
     var isEmpty: Bool { operations.isEmpty }

@@ -5,7 +5,7 @@ import Logging
 /// order they were handed over, so the pipeline's thread handles the next batch meanwhile.
 ///
 /// A batch's journal is committed only if its reads are still valid: when it was built against a
-/// snapshot plus earlier journals, nobody else may have committed since the snapshot was taken
+/// store's latest state plus earlier journals, nobody else may have committed since its first read
 /// (``StateStore/writesByOthersSeen``). A batch journal that fails (that check, a stored
 /// offset moved by another instance, a store error) is not applied, and neither is any batch journal
 /// handed over after it, until the pipeline has wound back and calls ``resume()``: later batches
@@ -25,7 +25,7 @@ final class StateWriter: @unchecked Sendable { // Every mutable field is guarded
         var description: String { "an earlier batch's writes failed" }
     }
 
-    /// Another connection committed after the snapshot this batch read.
+    /// Another connection committed after this batch began reading.
     struct SnapshotOutdated: Error, CustomStringConvertible {
         var description: String { "another process wrote to the store while the batch was handled" }
     }
@@ -158,7 +158,7 @@ final class StateWriter: @unchecked Sendable { // Every mutable field is guarded
             do {
                 let stored = try store.write { transaction in
                     // Read after this transaction took the lock and counted any foreign commit.
-                    if let seen = item.journal.snapshotTakenAfter, seen != store.writesByOthersSeen { throw SnapshotOutdated() }
+                    if let seen = item.journal.readsSince, seen != store.writesByOthersSeen { throw SnapshotOutdated() }
                     return try item.journal.replay(on: transaction)
                 }
                 return .committed(stored)

@@ -267,7 +267,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         }
     }
 
-    /// Handles a batch against a read snapshot and the journals still with the writer, and hands
+    /// Handles a batch against the store's latest state and the journals still with the writer, and hands
     /// its writes to the writer (``StateWriter``). Returns false, having changed nothing, when the
     /// batch is to go through an ordinary transaction instead: writing behind is not ready or
     /// paused, or handling it failed in a way the ordinary path knows how to retry (a handler
@@ -288,13 +288,11 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         let seen = store.writesByOthersSeen
         let handled: (result: BatchResult, journal: StateJournal)
         do {
-            handled = try store.read { snapshot in
-                let transaction = WriteBehindTransaction(snapshot: snapshot, earlier: earlier, writesByOthersSeen: seen)
-                entityCache.begin(transaction)
-                pendingEntities.reset()
-                let result = try apply(records, transaction)
-                return (result, transaction.journal)
-            }
+            let transaction = WriteBehindTransaction(store: store, earlier: earlier, writesByOthersSeen: seen)
+            entityCache.begin(transaction)
+            pendingEntities.reset()
+            let result = try apply(records, transaction)
+            handled = (result, transaction.journal)
         } catch {
             entityCache.rolledBack()
             pendingEntities.reset()

@@ -2,8 +2,10 @@ import Foundation
 
 /// A batch's transaction while the writes of earlier batches may still be on their way to the
 /// store (``StateWriter``): its own writes are recorded in a ``StateJournal``, and reads see, newest
-/// first, that journal, the earlier batches' journals not yet known to be committed, and a read
-/// snapshot of the store taken after the last of the others was committed.
+/// first, that journal, the earlier batches' journals not yet known to be committed, and what the
+/// store has committed (each read on its own, ``StateStore/readLatest(_:)``). A read that reaches
+/// the store sees the earlier journals' commits or not; either way the journal gives the same
+/// answer first, and the keys they did not write are the same before and after.
 ///
 /// It claims to continue the store's previous write (``continuesLastWrite``) so the pipeline reuses
 /// its decoded entities; the writer checks that claim before it replays the journal, and the
@@ -11,7 +13,7 @@ import Foundation
 /// transactions (the pipeline waits for the writer first), so claiming them here is an error.
 /// Confined to the pipeline's thread.
 final class WriteBehindTransaction: StateTransaction {
-    private let snapshot: any StateTransaction
+    private let store: any StateStore
     /// Journals handed to the writer and not yet committed, oldest first.
     private let earlier: [StateJournal]
     /// This transaction's writes.
@@ -23,11 +25,11 @@ final class WriteBehindTransaction: StateTransaction {
         var description: String { "\(operation) is not available while writes are behind" }
     }
 
-    /// `writesByOthersSeen`: the store's ``StateStore/writesByOthersSeen`` before `snapshot` was taken.
-    init(snapshot: any StateTransaction, earlier: [StateJournal], writesByOthersSeen: UInt64) {
-        self.snapshot = snapshot
+    /// `writesByOthersSeen`: the store's ``StateStore/writesByOthersSeen`` before the batch's first read.
+    init(store: any StateStore, earlier: [StateJournal], writesByOthersSeen: UInt64) {
+        self.store = store
         self.earlier = earlier
-        self.journal = StateJournal(snapshotTakenAfter: writesByOthersSeen)
+        self.journal = StateJournal(readsSince: writesByOthersSeen)
     }
 
     var continuesLastWrite: Bool { true }
@@ -36,7 +38,7 @@ final class WriteBehindTransaction: StateTransaction {
 
     func isProcessed(_ eventId: String) throws -> Bool {
         if journal.processed.contains(eventId) || earlier.contains(where: { $0.processed.contains(eventId) }) { return true }
-        return try snapshot.isProcessed(eventId)
+        return try store.readLatest { try $0.isProcessed(eventId) }
     }
 
     func markProcessed(_ eventId: String, at time: Date) throws {
@@ -55,7 +57,7 @@ final class WriteBehindTransaction: StateTransaction {
         for earlier in earlier.reversed() {
             if let written = earlier.entity(namespace: namespace, key: key) { return written }
         }
-        return try snapshot.entity(namespace: namespace, key: key)
+        return try store.readLatest { try $0.entity(namespace: namespace, key: key) }
     }
 
     func putEntity(namespace: String, key: String, value: Data) throws {
@@ -79,7 +81,8 @@ final class WriteBehindTransaction: StateTransaction {
         // Rows deleted by the journals may be among the stored ones: ask for as many more.
         let deleted = journals.reduce(0) { $0 + ($1.deletions[namespace] ?? 0) }
         var merged: [String: Data] = [:]
-        for (key, value) in try snapshot.entities(namespace: namespace, keyPrefix: keyPrefix, limit: limit + deleted) {
+        let stored = try store.readLatest { try $0.entities(namespace: namespace, keyPrefix: keyPrefix, limit: limit + deleted) }
+        for (key, value) in stored {
             merged[key] = value
         }
         for journal in journals {
@@ -91,7 +94,7 @@ final class WriteBehindTransaction: StateTransaction {
     // MARK: Offsets
 
     func storedOffsets(for partitions: [TopicPartition]) throws -> [TopicPartition: Int64] {
-        var result = try snapshot.storedOffsets(for: partitions)
+        var result = try store.readLatest { try $0.storedOffsets(for: partitions) }
         for journal in earlier + [journal] {
             for partition in partitions { if let next = journal.offsets[partition] { result[partition] = next } }
         }
@@ -120,7 +123,7 @@ final class WriteBehindTransaction: StateTransaction {
         for earlier in earlier.reversed() {
             if let written = earlier.timers[id] { return written }
         }
-        return try snapshot.timer(id: id)
+        return try store.readLatest { try $0.timer(id: id) }
     }
 
     func claimTimer(id: String, dueAt: Date) throws -> Bool {

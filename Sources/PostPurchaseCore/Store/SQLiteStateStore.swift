@@ -78,6 +78,11 @@ public final class SQLiteStateStore: StateStore {
         try pool.read { db in try body(SQLiteTransaction(db: db, continuesLastWrite: false)) }
     }
 
+    public func readLatest<T>(_ body: (any StateTransaction) throws -> T) throws -> T {
+        // Without BEGIN each statement is its own read transaction, ended as soon as it is reset.
+        try pool.unsafeRead { db in try body(SQLiteTransaction(db: db, continuesLastWrite: false)) }
+    }
+
     public func isHealthy() -> Bool {
         (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }

@@ -11,6 +11,11 @@ public protocol StateStore: AnyObject, Sendable {
     func write<T>(_ body: (any StateTransaction) throws -> T) throws -> T
     /// Runs `body` with a consistent read-only view.
     func read<T>(_ body: (any StateTransaction) throws -> T) throws -> T
+    /// Runs `body` with a read-only view in which each statement sees what is committed when it
+    /// runs, holding no read transaction in between: for reads behind a ``StateWriter``, where a
+    /// snapshot held for a whole batch would keep SQLite's log from ever being checkpointed to its
+    /// start (it grew by the batch's size every batch). ``read(_:)`` by default.
+    func readLatest<T>(_ body: (any StateTransaction) throws -> T) throws -> T
     /// Whether the store is open and answering (for `/health/ready`).
     func isHealthy() -> Bool
     /// Whether `error` (thrown by this store) is a passing condition (busy, locked, I/O) to retry
@@ -22,18 +27,19 @@ public protocol StateStore: AnyObject, Sendable {
     /// false when reads are local lookups that cost less than gathering them (SQLite).
     var readsAreRoundTrips: Bool { get }
     /// Whether the pipeline may commit a batch on another thread while it handles the next one
-    /// against a read snapshot (``read(_:)``) plus the batch's pending writes (see ``StateWriter``):
-    /// true where a read snapshot never waits for the writer and the writer can tell whether anyone
-    /// else committed meanwhile (SQLite in WAL mode). False by default.
+    /// against what is committed (``readLatest(_:)``) plus the pending batches' writes (see
+    /// ``StateWriter``): true where reads never wait for the writer and the writer can tell
+    /// whether anyone else committed meanwhile (SQLite in WAL mode). False by default.
     var supportsWriteBehind: Bool { get }
     /// With ``supportsWriteBehind``: how many of this store's write transactions so far found that
-    /// someone else had committed since its previous one (never decreases). A snapshot read after
-    /// taking this count saw everything committed before any of our later writes if, at a later
-    /// write, the count is unchanged.
+    /// someone else had committed since its previous one (never decreases). If the count is the
+    /// same at a later write of ours, nobody else committed between taking it and that write, so
+    /// every read made in between saw only our own commits.
     var writesByOthersSeen: UInt64 { get }
 }
 
 extension StateStore {
+    public func readLatest<T>(_ body: (any StateTransaction) throws -> T) throws -> T { try read(body) }
     public var supportsWriteBehind: Bool { false }
     public var writesByOthersSeen: UInt64 { 0 }
 }
