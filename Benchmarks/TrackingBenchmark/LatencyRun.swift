@@ -17,7 +17,9 @@ enum LatencyRun {
         var publishCalls: [Double] = []
     }
 
-    static func run(rate: Int, seconds: Int) async throws {
+    /// `batchSize`: the most records one poll hands the pipeline (`runtime.batchSize`); the
+    /// production default unless given.
+    static func run(rate: Int, seconds: Int, batchSize: Int?) async throws {
         let perParcel = 6
         let events = rate * seconds
         let parcels = max(1, events / perParcel)
@@ -35,6 +37,7 @@ enum LatencyRun {
         let start = Date(timeIntervalSince1970: 1_740_000_000)
         try await TrackingBenchmark.loadOrders(parcels: parcels, fixture: fixture, configuration: configuration, worker: worker, start: start)
         if CommandLine.arguments.contains("--no-write-behind") { configuration.store.writeBehind = false }
+        if let batchSize { configuration.runtime.batchSize = batchSize }
         print("  batch size \(configuration.runtime.batchSize), poll interval \(configuration.runtime.pollIntervalMs) ms, "
               + (configuration.store.writeBehind ? "batches written behind" : "batches committed on the pipeline's thread"))
 

@@ -9,13 +9,22 @@ import Tracking
 /// the same records in the same run. Not a test: run it in release mode and read the figures.
 ///
 ///     swift run -c release tracking-benchmark [events] [events-per-parcel] [--postgres | --database-url URL]
-///     swift run -c release tracking-benchmark latency [events-per-second] [seconds]   (see ``LatencyRun``)
+///     swift run -c release tracking-benchmark latency [events-per-second] [seconds] [--batch N]   (see ``LatencyRun``)
 @main
 enum TrackingBenchmark {
     static func main() async throws {
         if CommandLine.arguments.dropFirst().first == "latency" {
-            let numbers = CommandLine.arguments.dropFirst(2).compactMap { Int($0) }
-            return try await LatencyRun.run(rate: numbers.first ?? 1_000, seconds: numbers.dropFirst().first ?? 30)
+            var arguments = Array(CommandLine.arguments.dropFirst(2))
+            var batchSize: Int?
+            if let flag = arguments.firstIndex(of: "--batch") {
+                guard flag + 1 < arguments.count, let size = Int(arguments[flag + 1]), size > 0 else {
+                    print("--batch needs a positive number of records"); exit(2)
+                }
+                batchSize = size
+                arguments.removeSubrange(flag...(flag + 1))
+            }
+            let numbers = arguments.compactMap { Int($0) }
+            return try await LatencyRun.run(rate: numbers.first ?? 1_000, seconds: numbers.dropFirst().first ?? 30, batchSize: batchSize)
         }
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let events = arguments.first ?? 100_000
@@ -77,10 +86,12 @@ enum TrackingBenchmark {
         let workerStarted = ContinuousClock.now
         let cpuStarted = ProcessUsage.cpuSeconds()
         let pipelineCPUStarted = running.health.snapshot.pipelineCPUSeconds
-        try await waitUntilConsumed(fixture, topic: "carrier-events")
+        let writerCPUStarted = running.health.snapshot.writerCPUSeconds
+        let progress = try await waitUntilConsumed(fixture, topic: "carrier-events")
         let workerSeconds = seconds(ContinuousClock.now - workerStarted)
         let workerCPU = ProcessUsage.cpuSeconds() - cpuStarted
         let pipelineCPU = running.health.snapshot.pipelineCPUSeconds - pipelineCPUStarted
+        let writerCPU = running.health.snapshot.writerCPUSeconds - writerCPUStarted
         try await running.stop()
         let updates = try fixture.endOffsets(topic: "shipment-updates").values.reduce(0, +)
         let messages = try fixture.endOffsets(topic: "notifications").values.reduce(0, +)
@@ -88,11 +99,20 @@ enum TrackingBenchmark {
         print(String(format: "  librdkafka raw consume:      %9.0f events/s (%.2f s)", Double(events) / rawSeconds, rawSeconds))
         print("  tracking-worker, \(store.backend):".padding(toLength: 30, withPad: " ", startingAt: 0)
               + String(format: "%9.0f events/s (%.2f s, to the last committed offset)", Double(events) / workerSeconds, workerSeconds))
+        // The run above includes the first fetch and the last acknowledgements; the middle is the pace.
+        if let steady = steadyRate(progress, events: events) {
+            print(String(format: "  steady pace, 10 %% → 90 %% committed: %6.0f events/s", steady))
+        }
         print(String(format: "  CPU per carrier event:        %9.1f µs (whole process: worker, librdkafka and the dev broker)",
                      workerCPU / Double(events) * 1e6))
         // The pipeline's thread runs the handlers and the store transaction: it bounds throughput.
         print(String(format: "  pipeline thread CPU per event: %8.1f µs (busy %.0f %% of the run)",
                      pipelineCPU / Double(events) * 1e6, pipelineCPU / workerSeconds * 100))
+        // With write-behind, the writer's thread commits the batches: the busier of the two is the limit.
+        if writerCPU > 0 {
+            print(String(format: "  writer thread CPU per event:   %8.1f µs (busy %.0f %% of the run)",
+                         writerCPU / Double(events) * 1e6, writerCPU / workerSeconds * 100))
+        }
         print("  outputs: \(updates) shipment-updates, \(messages) notifications")
         print(String(format: "  peak resident memory:          %8.0f MB (whole process, dev broker included)", Double(ProcessUsage.peakResidentBytes()) / 1e6))
         // What the run left in the store: one audit entry per carrier event, every parcel delivered.
@@ -145,13 +165,26 @@ enum TrackingBenchmark {
     }
 
     /// Waits until the benchmark group committed the end of every partition of `topic`.
-    static func waitUntilConsumed(_ fixture: DevBrokerFixture, topic: String) async throws {
+    /// Waits until the group has committed every record of `topic`; returns how many records were
+    /// committed when (sampled every 20 ms).
+    @discardableResult
+    static func waitUntilConsumed(_ fixture: DevBrokerFixture, topic: String) async throws -> [(at: ContinuousClock.Instant, committed: Int64)] {
         let end = try fixture.endOffsets(topic: topic)
+        var progress: [(at: ContinuousClock.Instant, committed: Int64)] = []
         while true {
             let committed = try fixture.committedOffsets(group: "benchmark-tracking", topic: topic)
-            if end.allSatisfy({ partition, high in high == 0 || (committed[partition] ?? -1) >= high }) { return }
+            progress.append((ContinuousClock.now, committed.values.reduce(0) { $0 + max($1, 0) }))
+            if end.allSatisfy({ partition, high in high == 0 || (committed[partition] ?? -1) >= high }) { return progress }
             try await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Events per second between the samples where 10 % and 90 % of `events` were committed.
+    static func steadyRate(_ progress: [(at: ContinuousClock.Instant, committed: Int64)], events: Int) -> Double? {
+        guard let low = progress.first(where: { $0.committed >= Int64(events) / 10 }),
+              let high = progress.first(where: { $0.committed >= Int64(events) * 9 / 10 }),
+              high.committed > low.committed else { return nil }
+        return Double(high.committed - low.committed) / seconds(high.at - low.at)
     }
 
     /// The journey of a parcel over `steps` webhooks: label, scans (mostly repeats), out for delivery, delivered.

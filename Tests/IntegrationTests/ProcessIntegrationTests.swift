@@ -124,6 +124,11 @@ struct ProcessIntegrationTests {
             .first { $0.hasPrefix("postpurchase_pipeline_cpu_seconds_total{worker=\"echo-worker\"} ") }
             .flatMap { Double($0.split(separator: " ").last ?? "") }
         #expect(pipelineCPU.map { $0 > 0 && $0 < 60 } == true, "\(String(describing: pipelineCPU))")
+        // And the writer's, which commits the SQLite batches written behind (on by default).
+        let writerCPU = metrics.split(separator: "\n")
+            .first { $0.hasPrefix("postpurchase_writer_cpu_seconds_total{worker=\"echo-worker\"} ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(writerCPU.map { $0 > 0 && $0 < 60 } == true, "\(String(describing: writerCPU))")
         // Structured JSON logs, one object per line.
         let lines = worker.output.split(separator: "\n").filter { $0.hasPrefix("{") }
         #expect(!lines.isEmpty)

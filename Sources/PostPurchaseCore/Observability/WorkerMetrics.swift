@@ -22,6 +22,9 @@ final class WorkerMetrics {
     let transientRetries: Counter
     /// CPU time of the pipeline's thread: its rate near 1 means the worker is at its throughput limit.
     let pipelineCPU: FloatingPointCounter
+    /// CPU time of the thread committing batches written behind: its rate near 1 means the store's
+    /// writes bound the worker's throughput rather than the handlers.
+    let writerCPU: FloatingPointCounter
     /// Records this instance's store never saw because another store processed them (multi-host SQLite).
     let stateGaps: Counter
     /// Batches committed on the writer's thread while the next was handled (``StateWriter``).
@@ -42,6 +45,7 @@ final class WorkerMetrics {
         handlerFailures = Counter(label: "postpurchase_handler_failures_total", dimensions: dimensions)
         transientRetries = Counter(label: "postpurchase_transient_retries_total", dimensions: dimensions)
         pipelineCPU = FloatingPointCounter(label: "postpurchase_pipeline_cpu_seconds_total", dimensions: dimensions)
+        writerCPU = FloatingPointCounter(label: "postpurchase_writer_cpu_seconds_total", dimensions: dimensions)
         stateGaps = Counter(label: "postpurchase_state_gap_records_total", dimensions: dimensions)
         batchesWrittenBehind = Counter(label: "postpurchase_batches_written_behind_total", dimensions: dimensions)
         writeBehindWindBacks = Counter(label: "postpurchase_write_behind_windbacks_total", dimensions: dimensions)

@@ -45,10 +45,19 @@ final class StateWriter: @unchecked Sendable { // Every mutable field is guarded
     private var halted = false
     private var stopping = false
     private var running = false
+    private var threadCPUSeconds = 0.0
 
     init(store: any StateStore, logger: Logger) {
         self.store = store
         self.logger = logger
+    }
+
+    /// CPU seconds the writer's thread has used, as of its last commit: with the pipeline's, it
+    /// says which of the two threads bounds the instance's throughput.
+    var cpuSeconds: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return threadCPUSeconds
     }
 
     /// Starts the writer's thread.
@@ -140,8 +149,10 @@ final class StateWriter: @unchecked Sendable { // Every mutable field is guarded
             condition.unlock()
 
             let outcome: Outcome = skip ? .failed(EarlierBatchFailed()) : commit(item)
+            let cpu = ThreadCPUTime.seconds()
 
             condition.lock()
+            threadCPUSeconds = cpu
             queue.removeFirst()
             if item.isBatch {
                 outcomes[item.number] = outcome

@@ -11,6 +11,8 @@ public final class WorkerHealth: Sendable {
         public var lastError: String?
         /// CPU seconds the pipeline's thread has used (updated after each batch and each second).
         public var pipelineCPUSeconds: Double = 0
+        /// CPU seconds the thread writing batches behind has used (0 without write-behind).
+        public var writerCPUSeconds: Double = 0
         /// Batches committed behind the pipeline (``StateWriter``), and how often such batches were
         /// wound back and handled again.
         public var batchesWrittenBehind = 0

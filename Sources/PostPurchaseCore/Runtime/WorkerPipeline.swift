@@ -54,6 +54,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     private var nextHousekeeping = Date.distantPast
     /// The pipeline thread's CPU seconds at the last report (``reportPipelineCPU()``).
     private var pipelineCPUReported = 0.0
+    private var writerCPUReported = 0.0
     private var nextPrune = Date.distantPast
     /// Commits batches on its own thread while the next one is handled, for stores that allow it.
     private let writer: StateWriter?
@@ -834,12 +835,19 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
 
     // MARK: - Housekeeping
 
-    /// Adds this thread's CPU time since the last report to the metric and the health snapshot.
+    /// Adds this thread's CPU time since the last report, and the writer's, to the metrics and the
+    /// health snapshot.
     private func reportPipelineCPU() {
         let seconds = ThreadCPUTime.seconds()
         metrics.pipelineCPU.increment(by: seconds - pipelineCPUReported)
         pipelineCPUReported = seconds
-        health.update { $0.pipelineCPUSeconds = seconds }
+        let writerSeconds = writer?.cpuSeconds ?? 0
+        metrics.writerCPU.increment(by: writerSeconds - writerCPUReported)
+        writerCPUReported = writerSeconds
+        health.update {
+            $0.pipelineCPUSeconds = seconds
+            $0.writerCPUSeconds = writerSeconds
+        }
     }
 
     private func housekeeping() {
