@@ -31,15 +31,16 @@ enum LatencyRun {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         var configuration = fixture.configuration(dataDirectory: data, groupId: "benchmark-tracking")
         configuration.kafka.properties.merge(try ConfigurationLoader.kafkaProperties(from: ProcessInfo.processInfo.environment)) { $1 }
+        // The same store options as the throughput run (--no-write-behind, --postgres, --database-url).
+        let store = try BenchmarkStore(configuration: &configuration)
+        defer { store.stop() }
+        if let batchSize { configuration.runtime.batchSize = batchSize }
         let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Config/templates").path
         let worker = TrackingWorker(composer: try NotificationComposer(directory: templates, required: TrackingMessages.templates))
         let start = Date(timeIntervalSince1970: 1_740_000_000)
         try await TrackingBenchmark.loadOrders(parcels: parcels, fixture: fixture, configuration: configuration, worker: worker, start: start)
-        if CommandLine.arguments.contains("--no-write-behind") { configuration.store.writeBehind = false }
-        if let batchSize { configuration.runtime.batchSize = batchSize }
-        print("  batch size \(configuration.runtime.batchSize), poll interval \(configuration.runtime.pollIntervalMs) ms, "
-              + (configuration.store.writeBehind ? "batches written behind" : "batches committed on the pipeline's thread"))
+        print("  state: \(store.description); batch size \(configuration.runtime.batchSize), poll interval \(configuration.runtime.pollIntervalMs) ms")
 
         let consumer = try KafkaConsumer(
             // The dev broker (librdkafka's mock cluster) answers a fetch only when fetch.wait.max.ms

@@ -8,8 +8,8 @@ import Tracking
 /// PostgreSQL with `--postgres` or `--database-url URL`), next to librdkafka's raw consume rate of
 /// the same records in the same run. Not a test: run it in release mode and read the figures.
 ///
-///     swift run -c release tracking-benchmark [events] [events-per-parcel] [--postgres | --database-url URL]
-///     swift run -c release tracking-benchmark latency [events-per-second] [seconds] [--batch N]   (see ``LatencyRun``)
+///     swift run -c release tracking-benchmark [events] [events-per-parcel] [--postgres | --database-url URL | --no-write-behind]
+///     swift run -c release tracking-benchmark latency [events-per-second] [seconds] [--batch N] [the same store options]   (see ``LatencyRun``)
 @main
 enum TrackingBenchmark {
     static func main() async throws {

@@ -27,6 +27,28 @@ struct WriteBehindTests {
         DurableTimer(id: id, dueAt: Date(timeIntervalSince1970: 1_000), kind: "k", payload: Data(), owner: source)
     }
 
+    /// The outbox records of batch `number` as stored, waiting for its outcome; fails the test if
+    /// the writer refused it.
+    private func committed(_ writer: StateWriter, _ number: UInt64) throws -> [OutboxRecord] {
+        guard case .committed(let stored) = writer.outcome(of: number, wait: true) else {
+            throw TestFailure("batch \(number) was refused")
+        }
+        return stored
+    }
+
+    /// Why the writer refused batch `number`, waiting for its outcome; fails the test if it committed it.
+    private func refusal(_ writer: StateWriter, _ number: UInt64) throws -> any Error {
+        guard case .failed(let error) = writer.outcome(of: number, wait: true) else {
+            throw TestFailure("batch \(number) was committed")
+        }
+        return error
+    }
+
+    private struct TestFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
     private func record(_ id: String) -> OutboxRecord {
         OutboxRecord(source: source, outputId: id, topic: "out", partition: 0, key: nil, value: data(id), headers: [])
     }
@@ -97,11 +119,8 @@ struct WriteBehindTests {
         second.appendOutbox([record("o3")])
         second.markProcessed("e", at: Date())
         let numbers = [writer.submitBatch(first), writer.submitBatch(second)]
-        guard case .committed(let stored1) = writer.outcome(of: numbers[0], wait: true),
-              case .committed(let stored2) = writer.outcome(of: numbers[1], wait: true) else {
-            Issue.record("a journal was not committed")
-            return
-        }
+        let stored1 = try committed(writer, numbers[0])
+        let stored2 = try committed(writer, numbers[1])
         #expect((stored1 + stored2).map(\.outputId) == ["o1", "o2", "o3"])
         let sequences = (stored1 + stored2).map(\.sequence)
         #expect(sequences == sequences.sorted() && Set(sequences).count == 3 && sequences.allSatisfy { $0 > 0 })
@@ -132,16 +151,8 @@ struct WriteBehindTests {
         try other.write { try $0.putEntity(namespace: "n", key: "theirs", value: data("1")) }
         let numbers = [writer.submitBatch(stale), writer.submitBatch(later)]
         writer.submit(cleanUp)
-        guard case .failed(let error) = writer.outcome(of: numbers[0], wait: true) else {
-            Issue.record("the stale batch was committed")
-            return
-        }
-        #expect(error is StateWriter.SnapshotOutdated)
-        guard case .failed(let laterError) = writer.outcome(of: numbers[1], wait: true) else {
-            Issue.record("a batch after the stale one was committed")
-            return
-        }
-        #expect(laterError is StateWriter.EarlierBatchFailed)
+        #expect(try refusal(writer, numbers[0]) is StateWriter.SnapshotOutdated)
+        #expect(try refusal(writer, numbers[1]) is StateWriter.EarlierBatchFailed)
         writer.waitForAll()
         try store.read { transaction throws in
             #expect(try transaction.entity(namespace: "n", key: "mine") == data("0"))
@@ -152,10 +163,7 @@ struct WriteBehindTests {
         writer.resume()
         var fresh = StateJournal(readsSince: store.writesByOthersSeen)
         fresh.putEntity(namespace: "n", key: "mine", value: data("fresh"))
-        guard case .committed = writer.outcome(of: writer.submitBatch(fresh), wait: true) else {
-            Issue.record("a fresh batch was refused")
-            return
-        }
+        _ = try committed(writer, writer.submitBatch(fresh))
         #expect(try store.read { try $0.entity(namespace: "n", key: "mine") } == data("fresh"))
     }
 
@@ -169,11 +177,7 @@ struct WriteBehindTests {
         var journal = StateJournal(readsSince: store.writesByOthersSeen)
         journal.putEntity(namespace: "n", key: "a", value: data("1"))
         journal.advanceOffset(source, expected: 3, next: 8)
-        guard case .failed(let error) = writer.outcome(of: writer.submitBatch(journal), wait: true) else {
-            Issue.record("the batch was committed")
-            return
-        }
-        #expect(error is StateJournal.OffsetConflict)
+        #expect(try refusal(writer, writer.submitBatch(journal)) is StateJournal.OffsetConflict)
         try store.read { transaction throws in
             #expect(try transaction.entity(namespace: "n", key: "a") == nil)
             #expect(try transaction.storedOffsets(for: [source]) == [source: 5])

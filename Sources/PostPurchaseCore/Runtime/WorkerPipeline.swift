@@ -275,11 +275,9 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     /// failure, an encoding failure, a store error).
     private func processBehind(_ records: [KafkaRecord], started: ContinuousClock.Instant) throws -> Bool {
         guard let writer, writeBehindReady, ContinuousClock.now >= writeBehindPausedUntil, encodeAtBatchEnd else { return false }
-        if windBacks != windBacksAtPoll {
-            refetch(records)
-            return true
-        }
         while writesBehind.count >= Self.maxWritesBehind { try takeWriteOutcome(wait: true) }
+        // A wind-back since this poll (taking outcomes after it, or waiting just now) empties
+        // `writesBehind`, so this one check covers both.
         if windBacks != windBacksAtPoll {
             refetch(records)
             return true
