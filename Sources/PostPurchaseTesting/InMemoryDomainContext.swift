@@ -15,6 +15,15 @@ public struct InMemoryDomainContext: DomainContext {
     public var deadLetters: [(record: KafkaRecord, rejection: EventRejection)] = []
     /// The partition that owns timers scheduled here.
     public var owner: TopicPartition
+    /// When set, every ``load(_:key:)`` is written down here (`namespace/key`), in order.
+    public var loads: LoadLog?
+
+    /// The loads of a context, in order (a class: `load` does not mutate the context).
+    public final class LoadLog {
+        public private(set) var keys: [String] = []
+        public init() {}
+        func append(_ key: String) { keys.append(key) }
+    }
 
     public init(now: Date, owner: TopicPartition = TopicPartition(topic: "orders", partition: 0)) {
         self.now = now
@@ -22,7 +31,8 @@ public struct InMemoryDomainContext: DomainContext {
     }
 
     public func load<T: StoredEntity>(_ type: T.Type, key: String) throws -> T? {
-        entities[T.namespace]?[key] as? T
+        loads?.append("\(T.namespace)/\(key)")
+        return entities[T.namespace]?[key] as? T
     }
 
     public func loadAll<T: StoredEntity>(_ type: T.Type, keyPrefix: String, limit: Int) throws -> [(key: String, value: T)] {

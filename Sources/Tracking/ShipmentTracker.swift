@@ -134,6 +134,18 @@ public struct ShipmentTracker: Sendable {
         return Result { () throws(EventRejection) in try CarrierWebhookParser.update(from: input) }
     }
 
+    /// What ``carrierUpdate(_:context:)`` will load for a parsed carrier update, in its order: the
+    /// tracking number's index, the matched shipment, its order and the order's customer.
+    public func readAhead<C: DomainContext>(_ input: WorkerInput, context: inout C) throws {
+        guard let parsed = input.prepared as? Result<CarrierUpdate?, EventRejection>, case .success(let update?) = parsed,
+              let index = try context.load(TrackingNumberIndex.self, key: TrackingNumberIndex.key(update.trackingNumber)),
+              let entry = index.match(carrier: update.carrier, at: update.occurredAt, lead: settings.matchLead, window: settings.matchWindow),
+              let shipment = try context.load(Shipment.self, key: entry.shipmentKey),
+              let customerId = try context.load(OrderProgress.self, key: shipment.orderId)?.customerId
+        else { return }
+        _ = try context.load(CustomerContact.self, key: customerId)
+    }
+
     func carrierUpdate<C: DomainContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
         let parsed = input.prepared as? Result<CarrierUpdate?, EventRejection>
             ?? Result { () throws(EventRejection) in try CarrierWebhookParser.update(from: input) }

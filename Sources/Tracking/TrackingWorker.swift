@@ -31,6 +31,11 @@ public struct TrackingWorker: RoleWorker {
         try tracker.fire(timer, context: &context)
     }
 
+    /// Reads ahead what a carrier update's handler loads (see ``ShipmentTracker/readAhead(_:context:)``).
+    public func readAhead(_ input: WorkerInput, context: inout WorkerContext) throws {
+        try tracker.readAhead(input, context: &context)
+    }
+
     /// Parses carrier webhooks ahead of their batch, on every core (see ``ShipmentTracker/prepare(_:)``).
     public func prepare(_ input: WorkerInput) -> (any Sendable)? {
         ShipmentTracker.prepare(input)

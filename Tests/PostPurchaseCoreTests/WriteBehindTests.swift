@@ -100,6 +100,37 @@ struct WriteBehindTests {
         }
     }
 
+    /// A batched read asks the store once for the keys the journals do not answer, and the batch
+    /// keeps what it found, absences included: its later reads of those keys do not go to the store.
+    @Test func batchedReadsAskTheStoreOnceAndAreKeptForTheBatch() throws {
+        let store = try makeStore()
+        try store.write { transaction throws in
+            for key in ["a", "b", "c"] { try transaction.putEntity(namespace: "n", key: key, value: data("stored \(key)")) }
+        }
+        let seen = store.writesByOthersSeen
+        let earlier = try { () throws -> StateJournal in
+            let transaction = WriteBehindTransaction(store: store, earlier: [], writesByOthersSeen: seen)
+            try transaction.putEntity(namespace: "n", key: "a", value: data("earlier a"))
+            return transaction.journal
+        }()
+        let transaction = WriteBehindTransaction(store: store, earlier: [earlier], writesByOthersSeen: seen)
+        try transaction.deleteEntity(namespace: "n", key: "b")
+        #expect(try transaction.entities(namespace: "n", keys: ["a", "b", "c", "d"]) == ["a": data("earlier a"), "c": data("stored c")])
+        // Another connection changes what was read (the writer would refuse such a batch): the
+        // batch keeps answering from its batched read, so it read each key once.
+        try store.write { transaction throws in
+            try transaction.putEntity(namespace: "n", key: "c", value: data("changed c"))
+            try transaction.putEntity(namespace: "n", key: "d", value: data("new d"))
+        }
+        #expect(try transaction.entity(namespace: "n", key: "c") == data("stored c"))
+        #expect(try transaction.entity(namespace: "n", key: "d") == nil)
+        #expect(try transaction.entity(namespace: "n", key: "a") == data("earlier a"))
+        #expect(try transaction.entity(namespace: "n", key: "b") == nil)
+        // The batch's own writes still come first.
+        try transaction.putEntity(namespace: "n", key: "c", value: data("current c"))
+        #expect(try transaction.entities(namespace: "n", keys: ["c"]) == ["c": data("current c")])
+    }
+
     /// The writer commits journals in order and gives outbox records their sequence numbers; the
     /// store then holds exactly what the reads above showed.
     @Test func theWriterCommitsJournalsInOrder() throws {

@@ -57,6 +57,41 @@ struct ShipmentTrackerTests {
 
     /// The runtime parses a batch's webhooks ahead of its handlers (`TrackingWorker.prepare`):
     /// a prepared input must be handled exactly as one the handler parses itself, rejections included.
+    /// The runtime reads ahead what a batch's handlers load (`TrackingWorker.readAhead`): for a
+    /// carrier update it must load what the handler loads, in the same order, and change nothing.
+    @Test mutating func readingAheadLoadsWhatTheHandlerLoads() throws {
+        let worker = TrackingWorker(composer: try Fixture.composer())
+        try send(EventType.orderPaid, paid())
+        try send(EventType.shipmentDispatched, dispatched())
+        for (offset, status) in [(1, "in_transit"), (2, "out_for_delivery")] {
+            var input = Fixture.carrierInput(try Fixture.easyPost(status: status, detail: nil, at: "2025-03-04T0\(offset):00:00Z"), offset: Int64(offset))
+            input.prepared = worker.prepare(input)
+            let before = context.entities.mapValues { $0.count }, emittedBefore = context.emitted.count
+            context.loads = InMemoryDomainContext.LoadLog()
+            try tracker.readAhead(input, context: &context)
+            let readAhead = context.loads!.keys
+            #expect(context.emitted.count == emittedBefore, "reading ahead emits nothing")
+            #expect(context.entities.mapValues { $0.count } == before, "reading ahead saves nothing")
+            context.loads = InMemoryDomainContext.LoadLog()
+            #expect(try handle(input) == .applied)
+            let handled = context.loads!.keys
+            #expect(readAhead.count == 4, "index, shipment, order, customer: \(readAhead)")
+            #expect(Array(handled.prefix(readAhead.count)) == readAhead)
+            #expect(Set(handled).isSubset(of: Set(readAhead)), "\(handled) against \(readAhead)")
+        }
+        // An update nobody dispatched reads only the index; an unparsable one reads nothing.
+        var unknown = Fixture.carrierInput(try Fixture.easyPost(status: "in_transit", detail: nil, trackingNumber: "1Z999AA10123456784", at: "2025-03-04T05:00:00Z"), offset: 3)
+        unknown.prepared = worker.prepare(unknown)
+        context.loads = InMemoryDomainContext.LoadLog()
+        try tracker.readAhead(unknown, context: &context)
+        #expect(context.loads!.keys.count == 1)
+        var broken = Fixture.carrierInput(Data("<xml/>".utf8), offset: 4)
+        broken.prepared = worker.prepare(broken)
+        context.loads = InMemoryDomainContext.LoadLog()
+        try tracker.readAhead(broken, context: &context)
+        #expect(context.loads!.keys.isEmpty)
+    }
+
     @Test func preparedWebhooksAreHandledExactlyLikeUnpreparedOnes() throws {
         let worker = TrackingWorker(composer: try Fixture.composer())
         let inputs = [

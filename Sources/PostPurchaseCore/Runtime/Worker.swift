@@ -23,11 +23,21 @@ public protocol Worker: Sendable {
     /// function of the input; failures belong in the result (a handler rethrows them), so that
     /// they reach the handler in order. The default prepares nothing.
     func prepare(_ input: WorkerInput) -> (any Sendable)?
+    /// Loads, through `context`, the entities ``handle(_:context:)`` will load for `input`, in the
+    /// same order and deciding nothing. Where a store read costs more than a lookup (a round trip
+    /// to PostgreSQL, or a read behind the SQLite writer), the runtime runs it for a whole batch
+    /// first and reads the keys it asks for a few batched reads at a time (``EntityReadAhead``),
+    /// so the handlers find them read. It must only load: it runs more than once per input and
+    /// its errors and other effects are dropped. The default reads nothing ahead.
+    func readAhead(_ input: WorkerInput, context: inout WorkerContext) throws
 }
 
 extension Worker {
     /// Workers whose inputs need no preparation need not implement ``prepare(_:)``.
     public func prepare(_ input: WorkerInput) -> (any Sendable)? { nil }
+
+    /// Workers whose handlers read on demand need not implement ``readAhead(_:context:)``.
+    public func readAhead(_ input: WorkerInput, context: inout WorkerContext) throws {}
 
     /// Workers without timers need not implement ``fire(_:context:)``.
     public func fire(_ timer: DurableTimer, context: inout WorkerContext) throws {}

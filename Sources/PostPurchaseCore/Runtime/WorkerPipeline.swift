@@ -413,6 +413,9 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         let preparations = try ParallelMap.map(records) { [subscriptions, worker] record in
             Self.prepare(record, subscriptions: subscriptions, worker: worker)
         }
+        if store.readsAreRoundTrips || transaction is WriteBehindTransaction {
+            try readAhead(records, preparations, transaction)
+        }
         for (record, preparation) in zip(records, preparations) {
             let partition = record.topicPartition
             if let next = result.nextOffsets[partition] ?? positions[partition], record.offset < next { continue }
@@ -428,6 +431,31 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         }
         result.outbox = try transaction.appendOutbox(try outbox.finish())
         return result
+    }
+
+    /// Reads ahead what the batch's handlers will read (``Worker/readAhead(_:context:)``), for the
+    /// inputs they will handle.
+    private func readAhead(_ records: [KafkaRecord], _ preparations: [PreparedRecord?], _ transaction: any StateTransaction) throws {
+        var inputs: [WorkerInput] = []
+        inputs.reserveCapacity(records.count)
+        for (record, preparation) in zip(records, preparations) {
+            guard let preparation, owned.contains(record.topicPartition),
+                  record.offset >= positions[record.topicPartition] ?? record.offset else { continue }
+            switch preparation.decoded {
+            case .raw:
+                inputs.append(WorkerInput(topic: preparation.subscription.topic, record: record, event: nil, prepared: preparation.prepared))
+            case .event(let event):
+                inputs.append(WorkerInput(topic: preparation.subscription.topic, record: record, event: event, prepared: preparation.prepared))
+            case .rejected:
+                continue
+            }
+        }
+        let now = clock.now()
+        try EntityReadAhead.warm(transaction, for: inputs, rounds: 4) { [worker, entityCache, pendingSaves] input, view in
+            var context = WorkerContext(now: now, workerName: worker.name, transaction: view, owner: input.record.topicPartition,
+                                        cache: entityCache, pending: pendingSaves)
+            try worker.readAhead(input, context: &context)
+        }
     }
 
     private func handle(_ record: KafkaRecord, _ preparation: PreparedRecord, _ transaction: any StateTransaction,

@@ -18,6 +18,10 @@ final class WriteBehindTransaction: StateTransaction {
     private let earlier: [StateJournal]
     /// This transaction's writes.
     private(set) var journal: StateJournal
+    /// Stored entities read in batches, by namespace and key (`nil`: absent). Kept for the whole
+    /// batch: a later change to one is in a journal, which is asked first, or by another process,
+    /// which refuses the batch (``StateJournal/readsSince``).
+    private var readAhead: [String: [String: Data?]] = [:]
 
     /// A write operation the pipeline only makes in ordinary transactions.
     struct Unsupported: Error, CustomStringConvertible {
@@ -53,11 +57,19 @@ final class WriteBehindTransaction: StateTransaction {
     // MARK: Entities
 
     func entity(namespace: String, key: String) throws -> Data? {
+        if let known = known(namespace: namespace, key: key) { return known }
+        return try store.readLatest { try $0.entity(namespace: namespace, key: key) }
+    }
+
+    /// What the journals say about `key`, else what a batched read found (`.some(nil)`: absent);
+    /// `nil` when only the store knows.
+    private func known(namespace: String, key: String) -> Data?? {
         if let written = journal.entity(namespace: namespace, key: key) { return written }
         for earlier in earlier.reversed() {
             if let written = earlier.entity(namespace: namespace, key: key) { return written }
         }
-        return try store.readLatest { try $0.entity(namespace: namespace, key: key) }
+        guard let read = readAhead[namespace], let found = read[key] else { return nil }
+        return .some(found)
     }
 
     func putEntity(namespace: String, key: String, value: Data) throws {
@@ -68,10 +80,23 @@ final class WriteBehindTransaction: StateTransaction {
         journal.deleteEntity(namespace: namespace, key: key)
     }
 
+    /// The keys only the store knows are read in one read transaction (not one each), and what it
+    /// found is kept for the batch's later reads (``EntityReadAhead``).
     func entities(namespace: String, keys: [String]) throws -> [String: Data] {
         var found: [String: Data] = [:]
-        for key in keys where found[key] == nil {
-            if let value = try entity(namespace: namespace, key: key) { found[key] = value }
+        var unknown: [String] = []
+        for key in keys {
+            if let known = known(namespace: namespace, key: key) {
+                if let known { found[key] = known }
+            } else {
+                unknown.append(key)
+            }
+        }
+        guard !unknown.isEmpty else { return found }
+        let stored = try store.readLatest { try $0.entities(namespace: namespace, keys: unknown) }
+        for key in unknown {
+            readAhead[namespace, default: [:]][key] = .some(stored[key])
+            if let value = stored[key] { found[key] = value }
         }
         return found
     }
