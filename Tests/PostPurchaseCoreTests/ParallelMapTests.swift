@@ -19,12 +19,11 @@ struct ParallelMapTests {
         #expect(try ParallelMap.map(batch, CloudEventCodec.encodeStructured) == batch.map(CloudEventCodec.encodeStructured))
     }
 
-    @Test func sharesCoverEveryIndexOnce() {
-        for count in [0, 1, 5, 64, 1_001] {
-            for shares in 1...4 {
-                let covered = (0..<shares).flatMap { Array(ParallelMap.range(of: $0, in: shares, count: count)) }
-                #expect(covered == Array(0..<count), "count \(count), shares \(shares)")
-            }
+    @Test func chunksCoverEveryIndexOnce() {
+        for count in [0, 1, 15, 16, 17, 64, 1_001] {
+            let chunks = (count + ParallelMap.chunkSize - 1) / ParallelMap.chunkSize
+            let covered = (0..<chunks).flatMap { Array(ParallelMap.range(ofChunk: $0, count: count)) }
+            #expect(covered == Array(0..<count), "count \(count)")
         }
     }
 

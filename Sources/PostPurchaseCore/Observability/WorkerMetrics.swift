@@ -95,9 +95,11 @@ final class WorkerMetrics {
         }
     }
 
-    private func counter<Key: Hashable>(_ cache: inout [Key: Counter], _ key: Key, _ label: String, _ dimensions: [(String, String)]) -> Counter {
+    /// `dimensions` is an autoclosure: the array is built only the first time, not on every event.
+    private func counter<Key: Hashable>(_ cache: inout [Key: Counter], _ key: Key, _ label: String,
+                                        _ dimensions: @autoclosure () -> [(String, String)]) -> Counter {
         if let counter = cache[key] { return counter }
-        let counter = Counter(label: label, dimensions: [("worker", worker)] + dimensions)
+        let counter = Counter(label: label, dimensions: [("worker", worker)] + dimensions())
         cache[key] = counter
         return counter
     }

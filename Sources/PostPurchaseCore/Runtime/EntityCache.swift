@@ -12,11 +12,19 @@ import Foundation
 /// stale value is never used — with another process on the same file, another host on the same
 /// server, or after a rolled-back batch. Confined to the pipeline's thread.
 final class EntityCache {
-    private struct Entry {
+    /// A class, so a lookup (several per event) retains one reference instead of copying the
+    /// bytes and the boxed value out of the dictionary, and an update changes it in place.
+    private final class Entry {
         var bytes: Data
         var value: any StoredEntity
         /// The ``generation`` in which the bytes were known to be the stored ones.
         var generation: UInt64
+
+        init(bytes: Data, value: any StoredEntity, generation: UInt64) {
+            self.bytes = bytes
+            self.value = value
+            self.generation = generation
+        }
     }
 
     private var entries: [WorkerContext.EntityKey: Entry] = [:]
@@ -52,11 +60,8 @@ final class EntityCache {
 
     /// The value decoded earlier from exactly `bytes` (just read from the store), if any.
     func value<T: StoredEntity>(_ type: T.Type, _ key: WorkerContext.EntityKey, bytes: Data) -> T? {
-        guard var entry = entries[key], entry.bytes == bytes, let value = entry.value as? T else { return nil }
-        if entry.generation != generation {
-            entry.generation = generation
-            entries[key] = entry
-        }
+        guard let entry = entries[key], entry.bytes == bytes, let value = entry.value as? T else { return nil }
+        entry.generation = generation
         return value
     }
 
@@ -64,7 +69,13 @@ final class EntityCache {
     /// and that they decode to `value` (unless its kind keeps no decoded copies).
     func remember(_ key: WorkerContext.EntityKey, bytes: Data, value: any StoredEntity) {
         guard type(of: value).keepsDecodedCopy else { return }
-        if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
+        if let entry = entries[key] {
+            entry.bytes = bytes
+            entry.value = value
+            entry.generation = generation
+            return
+        }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
         entries[key] = Entry(bytes: bytes, value: value, generation: generation)
     }
 
