@@ -433,6 +433,11 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         return result
     }
 
+    /// Batched reads at most per batch when reading ahead: one per level of a handler's chain of
+    /// reads (a carrier update's index names its shipment, which names its order, which names
+    /// its customer); deeper reads are made by the handler itself.
+    static var readAheadRounds: Int { 4 }
+
     /// Reads ahead what the batch's handlers will read (``Worker/readAhead(_:context:)``), for the
     /// inputs they will handle.
     private func readAhead(_ records: [KafkaRecord], _ preparations: [PreparedRecord?], _ transaction: any StateTransaction) throws {
@@ -451,7 +456,7 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             }
         }
         let now = clock.now()
-        try EntityReadAhead.warm(transaction, for: inputs, rounds: 4) { [worker, entityCache, pendingSaves] input, view in
+        try EntityReadAhead.warm(transaction, for: inputs, rounds: Self.readAheadRounds) { [worker, entityCache, pendingSaves] input, view in
             var context = WorkerContext(now: now, workerName: worker.name, transaction: view, owner: input.record.topicPartition,
                                         cache: entityCache, pending: pendingSaves)
             try worker.readAhead(input, context: &context)
