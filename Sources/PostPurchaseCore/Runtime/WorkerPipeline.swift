@@ -446,14 +446,13 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
         for (record, preparation) in zip(records, preparations) {
             guard let preparation, owned.contains(record.topicPartition),
                   record.offset >= positions[record.topicPartition] ?? record.offset else { continue }
+            let event: CloudEvent?
             switch preparation.decoded {
-            case .raw:
-                inputs.append(WorkerInput(topic: preparation.subscription.topic, record: record, event: nil, prepared: preparation.prepared))
-            case .event(let event):
-                inputs.append(WorkerInput(topic: preparation.subscription.topic, record: record, event: event, prepared: preparation.prepared))
-            case .rejected:
-                continue
+            case .raw: event = nil
+            case .event(let decoded): event = decoded
+            case .rejected: continue  // dead-lettered by the real run, which reads nothing for it
             }
+            inputs.append(WorkerInput(topic: preparation.subscription.topic, record: record, event: event, prepared: preparation.prepared))
         }
         let now = clock.now()
         try EntityReadAhead.warm(transaction, for: inputs, rounds: Self.readAheadRounds) { [worker, entityCache, pendingSaves] input, view in
