@@ -25,9 +25,10 @@ deploy-check:
 test: build schemas deploy-check
 	# Unit suites in parallel; the suites that run real processes on a compressed clock one at a
 	# time, so CPU contention between them cannot shift simulated time. A hung test fails the run
-	# after an hour instead of stalling CI.
-	timeout 20m swift test --skip IntegrationTests
-	timeout 40m swift test --skip-build --filter IntegrationTests --no-parallel
+	# after an hour instead of stalling CI. Each run's output is kept under .build/test-logs, and a
+	# failing run repeats its failed tests' issues at its end.
+	scripts/run-tests.sh .build/test-logs/unit.log 20m --skip IntegrationTests
+	scripts/run-tests.sh .build/test-logs/integration.log 40m --skip-build --filter IntegrationTests --no-parallel
 
 clean:
 	rm -rf .build .run

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PostPurchaseCore
 import PostPurchaseTesting
 import Testing
@@ -98,36 +99,40 @@ struct RuntimeIntegrationTests {
     /// handled again: no request may be lost, answered twice or counted twice.
     @Test func batchesWrittenBehindAreHandledAgainWhenAnotherProcessWritesWithNoLossOrDuplicate() async throws {
         let worker = try RunningWorker(EchoWorker(), configuration: fixture.configuration(dataDirectory: data, groupId: "g-behind"))
-        let all = requests(0..<1_200, keys: 13)
+        let chunk = 40
+        var published = 0
+        func publishChunk() throws {
+            try fixture.publish(requests(published..<(published + chunk), keys: 13), topic: "echo-in")
+            published += chunk
+        }
         // Alone on the file: batches are written behind. The first batch after assignment goes through
-        // an ordinary transaction, so each chunk is answered before the next is published: on a slow
-        // machine the whole phase could otherwise arrive as that one batch.
+        // an ordinary transaction, so each chunk is answered before the next is published (on a slow
+        // machine a whole phase could otherwise arrive as that one batch), and chunks go on until one
+        // batch was written behind: how many the worker needs depends on the machine, not on the store.
         try await worker.waitUntilReady()
-        for start in stride(from: 0, to: 400, by: 40) {
-            try fixture.publish(Array(all[start..<(start + 40)]), topic: "echo-in")
-            _ = try await fixture.waitForRecords(on: "echo-out", count: start + 40)
+        while published < 400 || (worker.health.snapshot.batchesWrittenBehind == 0 && published < 1_200) {
+            try publishChunk()
+            _ = try await fixture.waitForRecords(on: "echo-out", count: published)
         }
         #expect(worker.health.snapshot.batchesWrittenBehind > 0)
-        // A second process of this worker keeps committing to the same file.
-        let other = try SQLiteStateStore(dataDirectory: data, workerName: "echo-worker")
-        let writing = Task.detached {
-            var count = 0
-            while !Task.isCancelled {
-                try? other.write { try $0.putEntity(namespace: "elsewhere", key: "k\(count % 10)", value: Data("\(count)".utf8)) }
-                count += 1
-                try? await Task.sleep(for: .milliseconds(2))
-            }
-        }
-        for start in stride(from: 400, to: 1_200, by: 40) {
-            try fixture.publish(Array(all[start..<(start + 40)]), topic: "echo-in")
+        // A second process of this worker keeps committing to the same file, on its own thread (a task
+        // could wait for a busy cooperative pool), and has committed before the next chunk goes out.
+        let other = try OtherWriter(SQLiteStateStore(dataDirectory: data, workerName: "echo-worker"))
+        defer { other.stop() }
+        while other.writes == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        // Chunks go on until a batch written behind was refused and wound back (the writer commits
+        // between ours in a few milliseconds, so the first batches after it usually are).
+        let disturbedFrom = published
+        while published < disturbedFrom + 800 || (worker.health.snapshot.writeBehindWindBacks == 0 && published < disturbedFrom + 4_000) {
+            try publishChunk()
             try await Task.sleep(for: .milliseconds(30))
         }
-        _ = try await fixture.waitForRecords(on: "echo-out", count: 1_200)
-        writing.cancel()
+        _ = try await fixture.waitForRecords(on: "echo-out", count: published)
+        other.stop()
         try await Task.sleep(for: .milliseconds(500))
         try await worker.stop()
         #expect(worker.health.snapshot.writeBehindWindBacks > 0)
-        expectExactlyOnce(try echoOutputs(try fixture.records(on: "echo-out")), requests: (0..<1_200).map { "r\($0)" })
+        expectExactlyOnce(try echoOutputs(try fixture.records(on: "echo-out")), requests: (0..<published).map { "r\($0)" })
         #expect(try fixture.committedOffsets(group: "g-behind", topic: "echo-in") == fixture.endOffsets(topic: "echo-in"))
     }
 
@@ -376,4 +381,30 @@ struct RuntimeIntegrationTests {
         #expect(Set(replies.map(\.id)).count == 70, "no output published twice")
         #expect(Set(replies.map(\.reply.requestId)) == Set((0..<70).map { "a\($0)" }))
     }
+}
+
+/// Another process's connection committing to the worker's file every 2 ms, on its own thread (a
+/// task could wait behind a busy cooperative pool while the test believes it is writing).
+private final class OtherWriter: Sendable {
+    private let committed = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
+
+    init(_ store: SQLiteStateStore) {
+        let thread = Thread { [self] in
+            var count = 0
+            while !stopped.load(ordering: .relaxed) {
+                if (try? store.write({ try $0.putEntity(namespace: "elsewhere", key: "k\(count % 10)", value: Data("\(count)".utf8)) })) != nil {
+                    committed.add(1, ordering: .relaxed)
+                }
+                count += 1
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+        }
+        thread.start()
+    }
+
+    /// Commits so far.
+    var writes: Int { committed.load(ordering: .relaxed) }
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
 }
