@@ -134,6 +134,23 @@ struct PostgresStateStoreTests {
         #expect(try a.read { try $0.isProcessed("evt-1") })
     }
 
+    /// The same race when the batch asked for all its events at once: an id it saw unapplied and
+    /// another instance applied meanwhile still fails the commit.
+    @Test func anEventReadInABatchAndAppliedByAnotherInstanceMeanwhileFailsTheTransaction() throws {
+        let (a, b) = try twoInstances()
+        try b.write { try $0.markProcessed("evt-0", at: Date()) }
+        expectRetriedConflict(a) {
+            try a.write { transaction throws in
+                #expect(try transaction.processed(among: ["evt-0", "evt-1", "evt-2"]) == ["evt-0"])
+                try b.write { try $0.markProcessed("evt-2", at: Date()) }
+                // Answered from the batch's question, then refused at the commit.
+                #expect(try !transaction.isProcessed("evt-2"))
+                for id in ["evt-1", "evt-2"] { try transaction.markProcessed(id, at: Date()) }
+            }
+        }
+        #expect(try a.read { try $0.processed(among: ["evt-0", "evt-1", "evt-2"]) } == ["evt-0", "evt-2"])
+    }
+
     @Test func aTimerBeingFiredElsewhereIsSkippedNotWaitedFor() throws {
         let (a, b) = try twoInstances()
         let due = Date(timeIntervalSince1970: 5_000)

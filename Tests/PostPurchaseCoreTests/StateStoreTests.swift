@@ -69,6 +69,27 @@ struct StateStoreTests {
         #expect(try store.read { try !$0.isProcessed("e1") && $0.isProcessed("e2") })
     }
 
+    /// A batch asks once which of its events were applied; the answer agrees with asking one by
+    /// one, sees the transaction's own marks, and later single questions agree with it.
+    @Test(arguments: StoreBackend.allCases)
+    func whichOfManyEventsWereAppliedIsOneQuestion(backend: StoreBackend) throws {
+        let store = try backend.makeLocation().open()
+        let now = Date(timeIntervalSince1970: 5_000)
+        try store.write { transaction throws in
+            for id in ["e1", "e3"] { try transaction.markProcessed(id, at: now) }
+        }
+        try store.write { transaction throws in
+            try transaction.markProcessed("e4", at: now)
+            #expect(try transaction.processed(among: ["e1", "e2", "e3", "e4", "e1", "e5"]) == ["e1", "e3", "e4"])
+            #expect(try transaction.processed(among: []) == [])
+            #expect(try transaction.isProcessed("e3") && !transaction.isProcessed("e2") && !transaction.isProcessed("e5"))
+            try transaction.markProcessed("e2", at: now)
+            #expect(try transaction.isProcessed("e2"), "a mark after the question is seen")
+            #expect(try transaction.processed(among: ["e2", "e5"]) == ["e2"])
+        }
+        #expect(try store.read { try $0.processed(among: ["e1", "e2", "e3", "e4", "e5"]) } == ["e1", "e2", "e3", "e4"])
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func entitiesAndPrefixScans(backend: StoreBackend) throws {
         let store = try backend.makeLocation().open()

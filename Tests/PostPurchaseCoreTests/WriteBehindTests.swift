@@ -131,6 +131,24 @@ struct WriteBehindTests {
         #expect(try transaction.entities(namespace: "n", keys: ["c"]) == ["c": data("current c")])
     }
 
+    @Test func whichEventsWereAppliedIsAskedOnceAndKeptForTheBatch() throws {
+        let store = try makeStore()
+        try store.write { try $0.markProcessed("stored", at: Date()) }
+        let seen = store.writesByOthersSeen
+        var earlier = StateJournal(readsSince: seen)
+        earlier.markProcessed("earlier", at: Date())
+        let transaction = WriteBehindTransaction(store: store, earlier: [earlier], writesByOthersSeen: seen)
+        try transaction.markProcessed("this batch", at: Date())
+        #expect(try transaction.processed(among: ["stored", "earlier", "this batch", "new"]) == ["stored", "earlier", "this batch"])
+        // Another connection applies "new" (the writer would refuse such a batch): the batch keeps
+        // its answer, so it asked the store once.
+        try store.write { try $0.markProcessed("new", at: Date()) }
+        #expect(try !transaction.isProcessed("new"))
+        #expect(try transaction.processed(among: ["new"]) == [])
+        try transaction.markProcessed("new", at: Date())
+        #expect(try transaction.isProcessed("new"), "the batch's own marks still come first")
+    }
+
     /// The writer commits journals in order and gives outbox records their sequence numbers; the
     /// store then holds exactly what the reads above showed.
     @Test func theWriterCommitsJournalsInOrder() throws {

@@ -438,8 +438,9 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
     /// its customer); deeper reads are made by the handler itself.
     static var readAheadRounds: Int { 4 }
 
-    /// Reads ahead what the batch's handlers will read (``Worker/readAhead(_:context:)``), for the
-    /// inputs they will handle.
+    /// Reads ahead what the batch's handlers will read, for the inputs they will handle: whether
+    /// their events were applied (one ``StateTransaction/processed(among:)``) and what the worker
+    /// says its handler loads (``Worker/readAhead(_:context:)``).
     private func readAhead(_ records: [KafkaRecord], _ preparations: [PreparedRecord?], _ transaction: any StateTransaction) throws {
         var inputs: [WorkerInput] = []
         inputs.reserveCapacity(records.count)
@@ -454,6 +455,9 @@ final class WorkerPipeline<W: Worker>: KafkaRebalanceListener {
             }
             inputs.append(WorkerInput(topic: preparation.subscription.topic, record: record, event: event, prepared: preparation.prepared))
         }
+        // Every handler run starts by asking whether its event was applied already.
+        let eventIds = inputs.compactMap { $0.event?.id }
+        if !eventIds.isEmpty { _ = try transaction.processed(among: eventIds) }
         let now = clock.now()
         try EntityReadAhead.warm(transaction, for: inputs, rounds: Self.readAheadRounds) { [worker, entityCache, pendingSaves] input, view in
             var context = WorkerContext(now: now, workerName: worker.name, transaction: view, owner: input.record.topicPartition,

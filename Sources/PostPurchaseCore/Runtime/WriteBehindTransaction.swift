@@ -22,6 +22,9 @@ final class WriteBehindTransaction: StateTransaction {
     /// batch: a later change to one is in a journal, which is asked first, or by another process,
     /// which refuses the batch (``StateJournal/readsSince``).
     private var readAhead: [String: [String: Data?]] = [:]
+    /// Event ids read in a batch by ``processed(among:)``, and whether the store had them applied;
+    /// kept for the batch on the same grounds as ``readAhead``.
+    private var readProcessed: [String: Bool] = [:]
 
     /// A write operation the pipeline only makes in ordinary transactions.
     struct Unsupported: Error, CustomStringConvertible {
@@ -41,8 +44,31 @@ final class WriteBehindTransaction: StateTransaction {
     // MARK: Idempotency
 
     func isProcessed(_ eventId: String) throws -> Bool {
-        if journal.processed.contains(eventId) || earlier.contains(where: { $0.processed.contains(eventId) }) { return true }
+        if journaled(eventId) { return true }
+        if let read = readProcessed[eventId] { return read }
         return try store.readLatest { try $0.isProcessed(eventId) }
+    }
+
+    /// The ids the journals do not answer are read in one read transaction, and kept for the batch.
+    func processed(among eventIds: [String]) throws -> Set<String> {
+        var found = Set<String>()
+        var unknown: [String] = []
+        for eventId in eventIds {
+            if journaled(eventId) || readProcessed[eventId] == true {
+                found.insert(eventId)
+            } else if readProcessed[eventId] == nil {
+                unknown.append(eventId)
+            }
+        }
+        guard !unknown.isEmpty else { return found }
+        let applied = try store.readLatest { try $0.processed(among: unknown) }
+        for eventId in unknown { readProcessed[eventId] = applied.contains(eventId) }
+        return found.union(applied)
+    }
+
+    /// Whether this batch or an earlier one still with the writer applied `eventId`.
+    private func journaled(_ eventId: String) -> Bool {
+        journal.processed.contains(eventId) || earlier.contains { $0.processed.contains(eventId) }
     }
 
     func markProcessed(_ eventId: String, at time: Date) throws {

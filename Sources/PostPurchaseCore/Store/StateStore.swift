@@ -49,6 +49,10 @@ public protocol StateTransaction {
     // MARK: Idempotency
     /// Whether an input event id was already applied.
     func isProcessed(_ eventId: String) throws -> Bool
+    /// Which of `eventIds` were already applied: many ``isProcessed(_:)`` in one. On PostgreSQL it
+    /// is one round trip, and later ``isProcessed(_:)`` calls for these ids in the same transaction
+    /// need none.
+    func processed(among eventIds: [String]) throws -> Set<String>
     /// Records an input event id as applied.
     func markProcessed(_ eventId: String, at time: Date) throws
     /// Forgets applied ids older than `cutoff`; returns how many were removed.
@@ -112,6 +116,14 @@ public protocol StateTransaction {
 
 extension StateTransaction {
     public var continuesLastWrite: Bool { false }
+
+    /// One ``isProcessed(_:)`` per id: where a read is a lookup in this process, that is all a
+    /// batched read would do.
+    public func processed(among eventIds: [String]) throws -> Set<String> {
+        var found = Set<String>()
+        for eventId in eventIds where try isProcessed(eventId) { found.insert(eventId) }
+        return found
+    }
 
     /// The mark of one (input partition, output partition) pair, through ``outboxMarks(sources:)``.
     public func outboxMark(source: TopicPartition, output: TopicPartition) throws -> Int64? {
