@@ -51,49 +51,69 @@ public struct LoyaltyProgram: Sendable {
 
     /// Reacts to one input of `orders`, `shipment-updates` or `return-updates`.
     public func handle<C: DomainContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
-        guard let event = input.event else { return .ignored }
+        guard let decoded = try LoyaltyInput.of(input) else { return .ignored }
         let key = input.record.keyText
-        switch event.type {
-        case EventType.orderPaid: try orderPaid(try event.decodeData(OrderPaid.self), context: &context)
-        case EventType.orderCancelled: try orderCancelled(try event.decodeData(OrderCancelled.self), context: &context)
-        case EventType.customerPreferencesUpdated:
-            try preferencesUpdated(try event.decodeData(CustomerPreferencesUpdated.self), context: &context)
-        case EventType.orderDelivered: try orderDelivered(try event.decodeData(OrderDelivered.self), context: &context)
-        case EventType.shipmentDelayed: try shipmentDelayed(try event.decodeData(ShipmentStatusChanged.self), context: &context)
-        case EventType.reviewSubmitted: try reviewSubmitted(try event.decodeData(ReviewSubmitted.self), context: &context)
-        case EventType.returnRequested:
-            let requested = try event.decodeData(ReturnRequested.self)
+        switch decoded {
+        case .orderPaid(let paid): try orderPaid(paid, context: &context)
+        case .orderCancelled(let cancelled): try orderCancelled(cancelled, context: &context)
+        case .preferencesUpdated(let update): try preferencesUpdated(update, context: &context)
+        case .orderDelivered(let delivered): try orderDelivered(delivered, context: &context)
+        case .shipmentDelayed(let delayed): try shipmentDelayed(delayed, context: &context)
+        case .reviewSubmitted(let review): try reviewSubmitted(review, context: &context)
+        case .returnRequested(let requested):
             try nonEmpty(requested.returnId, "data.returnId")
             try updateReturn(orderId: requested.orderId, returnId: requested.returnId, context: &context) { _ in }
-        case EventType.returnApproved:
-            let approved = try event.decodeData(ReturnApproved.self)
+        case .returnApproved(let approved):
             try updateReturn(orderId: try orderId(approved.orderId, key: key), returnId: approved.returnId, context: &context) { $0.approved = true }
-        case EventType.refundRequested:
+        case .refundRequested(let requested):
             // A refund on its way: the return was (at least partly) accepted and is still open.
-            let requested = try event.decodeData(RefundRequested.self)
             try updateReturn(orderId: requested.orderId, returnId: requested.returnId, context: &context) { $0.approved = true }
-        case EventType.returnRejected:
-            let rejected = try event.decodeData(ReturnRejected.self)
+        case .returnRejected(let rejected):
             try updateReturn(orderId: try orderId(rejected.orderId, key: key), returnId: rejected.returnId, context: &context) { $0.rejected = true }
-        case EventType.exchangeRequested:
-            let exchange = try event.decodeData(ExchangeRequested.self)
+        case .exchangeRequested(let exchange):
             try updateReturn(orderId: exchange.orderId, returnId: exchange.returnId, context: &context) { $0.settled = true }
-        case EventType.refundCompleted:
-            let refund = try event.decodeData(RefundCompleted.self)
+        case .refundCompleted(let refund):
             try nonEmpty(refund.refundId, "data.refundId")
             try refunded(orderId: refund.orderId, returnId: refund.returnId,
                          parked: .init(id: "refund:\(refund.refundId)", amount: refund.amount, storeCredit: false, record: input.record),
                          context: &context)
-        case EventType.storeCreditIssued:
-            let credit = try event.decodeData(StoreCreditIssued.self)
+        case .storeCreditIssued(let credit):
             try nonEmpty(credit.creditId, "data.creditId")
             try refunded(orderId: credit.orderId, returnId: credit.returnId,
                          parked: .init(id: "credit:\(credit.creditId)", amount: credit.amount, storeCredit: true, record: input.record),
                          context: &context)
-        default:
-            return .ignored
         }
         return .applied
+    }
+
+    /// What ``handle(_:context:)`` will load for `input`, in its order: the order, then the
+    /// account of the customer the event names or, failing that, the order's. Loads and decides
+    /// nothing else (see ``Worker/readAhead(_:context:)``); an input it cannot read is left to the
+    /// handler, which rejects it.
+    public func readAhead<C: DomainContext>(_ input: WorkerInput, context: inout C) throws {
+        guard let decoded = try LoyaltyInput.of(input) else { return }
+        let key = input.record.keyText
+        let orderId: String?
+        var customerId: String?
+        switch decoded {
+        case .orderPaid(let paid): (orderId, customerId) = (paid.orderId, paid.customer.id)
+        case .orderCancelled(let cancelled): orderId = cancelled.orderId
+        case .preferencesUpdated(let update): (orderId, customerId) = (nil, update.customerId)
+        case .orderDelivered(let delivered): orderId = delivered.orderId
+        case .shipmentDelayed(let delayed): orderId = delayed.kind == .outbound ? delayed.orderId : nil
+        case .reviewSubmitted(let review): (orderId, customerId) = (review.orderId, review.customerId)
+        case .returnRequested(let requested): orderId = requested.orderId
+        case .returnApproved(let approved): orderId = approved.orderId ?? key
+        case .refundRequested(let requested): orderId = requested.orderId
+        case .returnRejected(let rejected): orderId = rejected.orderId ?? key
+        case .exchangeRequested(let exchange): orderId = exchange.orderId
+        case .refundCompleted(let refund): orderId = refund.orderId
+        case .storeCreditIssued(let credit): orderId = credit.orderId
+        }
+        if let orderId, !orderId.isEmpty, let order = try context.load(LoyaltyOrder.self, key: orderId) {
+            customerId = customerId ?? order.customerId
+        }
+        if let customerId, !customerId.isEmpty { _ = try context.load(LoyaltyAccount.self, key: customerId) }
     }
 
     private func nonEmpty(_ value: String, _ field: String) throws {

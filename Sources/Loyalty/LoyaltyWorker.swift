@@ -31,4 +31,15 @@ public struct LoyaltyWorker: RoleWorker {
     public func fire(_ timer: DurableTimer, context: inout WorkerContext) throws {
         try program.fire(timer, context: &context)
     }
+
+    /// Decodes each input's data ahead of its batch, on every core (``LoyaltyInput``); failures
+    /// are kept for the handler, which meets them in order and rejects the input.
+    public func prepare(_ input: WorkerInput) -> (any Sendable)? {
+        Result<LoyaltyInput?, any Error> { try input.event.flatMap(LoyaltyInput.decode) }
+    }
+
+    /// Reads ahead the order and account an input's handler loads (``LoyaltyProgram/readAhead(_:context:)``).
+    public func readAhead(_ input: WorkerInput, context: inout WorkerContext) throws {
+        try program.readAhead(input, context: &context)
+    }
 }

@@ -372,6 +372,85 @@ struct LoyaltyProgramTests {
         #expect(h.context.emitted.isEmpty)
     }
 
+    // MARK: Preparing and reading ahead
+
+    /// One order's life and a second customer's, as (type, data, topic) to send in order.
+    func journey() -> [(String, any Encodable & Sendable, TopicName)] {
+        [
+            (EventType.refundCompleted, refund("ORD-2", "RF-0", amount: 1_000), .orders),  // before its order: parked
+            (EventType.orderPaid, F.paid("ORD-1", amount: 100_000), .orders),
+            (EventType.orderPaid, F.paid("ORD-2", customer: "CUS-2"), .orders),
+            (EventType.shipmentDelayed, F.delayed("ORD-1"), .shipmentUpdates),
+            (EventType.shipmentDelayed, F.delayed("ORD-1", kind: .return), .shipmentUpdates),
+            (EventType.reviewSubmitted, ReviewSubmitted(orderId: "ORD-1", customerId: "CUS-1", sku: "LAMP", rating: 5), .orders),
+            (EventType.reviewSubmitted, ReviewSubmitted(orderId: "ORD-1", customerId: "CUS-1", sku: "LAMP", rating: 4), .orders),
+            (EventType.orderDelivered, F.delivered("ORD-1", at: h.context.now), .shipmentUpdates),
+            (EventType.returnRequested, F.returnRequested("ORD-1", returnId: "RET-1"), .orders),
+            (EventType.returnApproved, ReturnApproved(returnId: "RET-1", items: [], refundEstimate: Money(amount: 50_000, currency: "SAR"), labelRequired: true), .returnUpdates),
+            (EventType.refundCompleted, refund("ORD-1", "RF-1", amount: 50_000, returnId: "RET-1"), .orders),
+            (EventType.customerPreferencesUpdated, CustomerPreferencesUpdated(customerId: "CUS-2", locale: "ar-SA"), .orders),
+            (EventType.orderCancelled, OrderCancelled(orderId: "ORD-2"), .orders),
+            (EventType.orderCancelled, OrderCancelled(orderId: "ORD-3"), .orders),
+        ]
+    }
+
+    /// Reading ahead must load what the handler loads, in its order, and change nothing: the
+    /// runtime rehearses it for a whole batch and reads what it asked for in batched reads.
+    @Test mutating func readingAheadLoadsWhatTheHandlerLoadsAndChangesNothing() throws {
+        let worker = try LoyaltyWorker(composer: try F.composer())
+        func inOrder(_ keys: [String]) -> [String] {
+            var seen = Set<String>()
+            return keys.filter { seen.insert($0).inserted }
+        }
+        var readAheads = 0
+        for (type, data, topic) in journey() {
+            var input = try F.event(type, data, time: h.context.now, topic: topic, key: "ORD-1")
+            input.prepared = worker.prepare(input)
+            let emitted = h.context.emitted.count, saved = h.context.entities.mapValues { $0.count }
+            h.context.loads = InMemoryDomainContext.LoadLog()
+            try h.program.readAhead(input, context: &h.context)
+            let readAhead = inOrder(h.context.loads!.keys)
+            #expect(h.context.emitted.count == emitted && h.context.entities.mapValues { $0.count } == saved, "\(type)")
+            h.context.loads = InMemoryDomainContext.LoadLog()
+            _ = try h.program.handle(input, context: &h.context)
+            let handled = inOrder(h.context.loads!.keys)
+            #expect(Array(readAhead.prefix(handled.count)) == handled, "\(type): read ahead \(readAhead), handled \(handled)")
+            readAheads += readAhead.count
+        }
+        #expect(readAheads >= 20, "orders and accounts were read ahead")
+        // Data that does not decode is read ahead as nothing; the handler rejects it.
+        var broken = try F.event(EventType.orderPaid, ["orderId": "ORD-9"], time: h.context.now)
+        broken.prepared = worker.prepare(broken)
+        h.context.loads = InMemoryDomainContext.LoadLog()
+        #expect(throws: EventRejection.self) { try h.program.readAhead(broken, context: &h.context) }
+        #expect(h.context.loads!.keys.isEmpty)
+        #expect(throws: EventRejection.self) { _ = try h.program.handle(broken, context: &h.context) }
+    }
+
+    /// Inputs the runtime decoded ahead (``LoyaltyWorker/prepare(_:)``) are handled exactly as inputs
+    /// decoded by the handler itself.
+    @Test func preparedInputsAreHandledExactlyLikeUnpreparedOnes() throws {
+        let worker = try LoyaltyWorker(composer: try F.composer())
+        func run(prepared: Bool) throws -> (outputs: [String], ledgers: [LoyaltyLedger?], rejections: [String]) {
+            var h = try LoyaltyHarness()
+            var rejections: [String] = []
+            var events = journey()
+            events.insert((EventType.reviewSubmitted, ["orderId": "ORD-1", "rating": "five"], .orders), at: 5)
+            for (type, data, topic) in events {
+                var input = try F.event(type, data, id: "\(type)-\(rejections.count)-\(h.context.emitted.count)", time: h.context.now, topic: topic, key: "ORD-1")
+                if prepared { input.prepared = worker.prepare(input) }
+                do { _ = try h.program.handle(input, context: &h.context) } catch { rejections.append("\(error)") }
+            }
+            try h.advance(days: 31)
+            let ledgers = try ["CUS-1", "CUS-2"].map { try h.context.load(LoyaltyAccount.self, key: $0)?.ledger }
+            return (h.context.emitted.map(\.id), ledgers, rejections)
+        }
+        let unprepared = try run(prepared: false), prepared = try run(prepared: true)
+        #expect(prepared.outputs == unprepared.outputs && prepared.outputs.count > 5)
+        #expect(prepared.ledgers == unprepared.ledgers && prepared.ledgers.allSatisfy { $0 != nil })
+        #expect(prepared.rejections == unprepared.rejections && prepared.rejections.count == 1)
+    }
+
     @Test mutating func preferencesChangeTheLanguageOfLaterMessages() throws {
         try h.send(EventType.orderPaid, F.paid("ORD-1"))
         try h.send(EventType.customerPreferencesUpdated, CustomerPreferencesUpdated(customerId: "CUS-1", locale: "ar-SA"))
