@@ -125,7 +125,6 @@ public struct ShipmentTracker: Sendable {
         time >= shipment.dispatchedAt.addingTimeInterval(-settings.matchLead) && time <= shipment.dispatchedAt.addingTimeInterval(settings.matchWindow)
     }
 
-    /// A carrier webhook or `tracking.updated`: correlate, then apply or park.
     /// The parsed update of a `carrier-events` input, or why it was rejected; `nil` for other
     /// inputs. Parsing needs no state, so the runtime does it for a whole batch on every core
     /// (``Worker/prepare(_:)``); ``handle(_:context:)`` parses inputs that come without it.
@@ -146,6 +145,7 @@ public struct ShipmentTracker: Sendable {
         _ = try context.load(CustomerContact.self, key: customerId)
     }
 
+    /// A carrier webhook or `tracking.updated`: correlate, then apply or park.
     func carrierUpdate<C: DomainContext>(_ input: WorkerInput, context: inout C) throws -> HandleOutcome {
         let parsed = input.prepared as? Result<CarrierUpdate?, EventRejection>
             ?? Result { () throws(EventRejection) in try CarrierWebhookParser.update(from: input) }
