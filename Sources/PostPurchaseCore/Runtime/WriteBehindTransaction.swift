@@ -22,9 +22,9 @@ final class WriteBehindTransaction: StateTransaction {
     /// batch: a later change to one is in a journal, which is asked first, or by another process,
     /// which refuses the batch (``StateJournal/readsSince``).
     private var readAhead: [String: [String: Data?]] = [:]
-    /// Event ids read in a batch by ``processed(among:)``, and whether the store had them applied;
-    /// kept for the batch on the same grounds as ``readAhead``.
-    private var readProcessed: [String: Bool] = [:]
+    /// Event ids read in a batch by ``processed(among:)``; kept for the batch on the same grounds
+    /// as ``readAhead``.
+    private var appliedReads = AppliedEventReads()
 
     /// A write operation the pipeline only makes in ordinary transactions.
     struct Unsupported: Error, CustomStringConvertible {
@@ -45,25 +45,15 @@ final class WriteBehindTransaction: StateTransaction {
 
     func isProcessed(_ eventId: String) throws -> Bool {
         if journaled(eventId) { return true }
-        if let read = readProcessed[eventId] { return read }
+        if let read = appliedReads.answer(eventId) { return read }
         return try store.readLatest { try $0.isProcessed(eventId) }
     }
 
     /// The ids the journals do not answer are read in one read transaction, and kept for the batch.
     func processed(among eventIds: [String]) throws -> Set<String> {
-        var found = Set<String>()
-        var unknown: [String] = []
-        for eventId in eventIds {
-            if journaled(eventId) || readProcessed[eventId] == true {
-                found.insert(eventId)
-            } else if readProcessed[eventId] == nil {
-                unknown.append(eventId)
-            }
+        try appliedReads.processed(among: eventIds, appliedHere: journaled) { unknown in
+            try store.readLatest { try $0.processed(among: unknown) }
         }
-        guard !unknown.isEmpty else { return found }
-        let applied = try store.readLatest { try $0.processed(among: unknown) }
-        for eventId in unknown { readProcessed[eventId] = applied.contains(eventId) }
-        return found.union(applied)
     }
 
     /// Whether this batch or an earlier one still with the writer applied `eventId`.

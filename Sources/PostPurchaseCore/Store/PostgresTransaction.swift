@@ -35,10 +35,9 @@ final class PostgresTransaction: StateTransaction {
     /// Idempotency ids to insert, and the ids this transaction saw absent.
     private var newProcessed: [String: Int64] = [:]
     private var seenUnprocessed: Set<String> = []
-    /// Ids ``processed(among:)`` read, and whether they were applied then: an applied id stays
-    /// applied, and one seen absent is in ``seenUnprocessed``, so the commit notices if another
-    /// instance applies it meanwhile.
-    private var readProcessed: [String: Bool] = [:]
+    /// Ids ``processed(among:)`` read: an applied id stays applied, and one seen absent is in
+    /// ``seenUnprocessed``, so the commit notices if another instance applies it meanwhile.
+    private var appliedReads = AppliedEventReads()
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -89,31 +88,19 @@ final class PostgresTransaction: StateTransaction {
 
     func isProcessed(_ eventId: String) throws -> Bool {
         if newProcessed[eventId] != nil { return true }
-        if let read = readProcessed[eventId] { return read }
+        if let read = appliedReads.answer(eventId) { return read }
         let found = try fetch("SELECT 1 FROM processed_events WHERE event_id = \(Self.bytes(eventId))").count > 0
         if !found { seenUnprocessed.insert(eventId) }
         return found
     }
 
     func processed(among eventIds: [String]) throws -> Set<String> {
-        var found = Set<String>()
-        var unknown: [String] = []
-        for eventId in eventIds {
-            if newProcessed[eventId] != nil || readProcessed[eventId] == true {
-                found.insert(eventId)
-            } else if readProcessed[eventId] == nil {
-                unknown.append(eventId)
-            }
+        try appliedReads.processed(among: eventIds, appliedHere: { newProcessed[$0] != nil }) { unknown in
+            let rows = try fetch("SELECT event_id FROM processed_events WHERE event_id = ANY(\(unknown.map { Self.bytes($0) })::bytea[])")
+            let applied = Set(try rows.map { Self.text(try $0.decode(ByteBuffer.self)) })
+            seenUnprocessed.formUnion(unknown.lazy.filter { !applied.contains($0) })
+            return applied
         }
-        guard !unknown.isEmpty else { return found }
-        let rows = try fetch("SELECT event_id FROM processed_events WHERE event_id = ANY(\(unknown.map { Self.bytes($0) })::bytea[])")
-        let applied = Set(try rows.map { Self.text(try $0.decode(ByteBuffer.self)) })
-        for eventId in unknown {
-            let isApplied = applied.contains(eventId)
-            readProcessed[eventId] = isApplied
-            if isApplied { found.insert(eventId) } else { seenUnprocessed.insert(eventId) }
-        }
-        return found
     }
 
     func markProcessed(_ eventId: String, at time: Date) throws {
